@@ -1,0 +1,300 @@
+package rules
+
+import (
+	"bufio"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/parcelguard/parcelguard/manifest"
+)
+
+// lockerList is the list that decides PartyEnv.Locker.
+const lockerList = "locker_terms"
+
+// ListKind says how a list's entries are normalised, so that a lookup
+// matches however the operator wrote the value.
+type ListKind string
+
+// The list kinds. Each entry is normalised when the list is loaded, and the
+// value looked up is normalised the same way (or is already a key).
+const (
+	// KindTerms holds words or phrases, folded (lower case, no accents or
+	// punctuation) and matched on word boundaries.
+	KindTerms ListKind = "terms"
+	// KindCodes holds codes (countries, currencies, HS codes, operators),
+	// upper-cased and matched exactly or by prefix.
+	KindCodes ListKind = "codes"
+	// KindAddresses holds CSV rows street,postcode,country, matched as
+	// address keys.
+	KindAddresses ListKind = "addresses"
+	// KindPhones holds CSV rows phone[,country], matched as E.164 numbers.
+	KindPhones ListKind = "phones"
+	// KindEmails holds e-mail addresses or bare domains, lower-cased.
+	KindEmails ListKind = "emails"
+	// KindNames holds person or business names, matched as name keys.
+	KindNames ListKind = "names"
+)
+
+var listKinds = []ListKind{KindTerms, KindCodes, KindAddresses, KindPhones, KindEmails, KindNames}
+
+// List is one loaded list of a pack.
+type List struct {
+	Name        string
+	Kind        ListKind
+	File        string
+	Description string
+	entries     map[string]struct{}
+	// firsts holds the first word of every multi-word term, so that term
+	// matching tries longer phrases only where one can start.
+	firsts   map[string]struct{}
+	maxWords int
+}
+
+// Len returns the number of distinct entries.
+func (l *List) Len() int { return len(l.entries) }
+
+// readList parses a list file. Errors name the line and say what to fix.
+func readList(name string, kind ListKind, file string, r io.Reader) (*List, error) {
+	l := &List{Name: name, Kind: kind, File: file, entries: map[string]struct{}{}, firsts: map[string]struct{}{}}
+	switch kind {
+	case KindAddresses, KindPhones:
+		return l, l.readCSV(r)
+	}
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 4096), 1<<20)
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || line[0] == '#' {
+			continue
+		}
+		key, err := l.normalise(line)
+		if err != nil {
+			return nil, fmt.Errorf("%s:%d: %w", file, n, err)
+		}
+		l.add(key)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("reading %s: %w", file, err)
+	}
+	return l, nil
+}
+
+func (l *List) readCSV(r io.Reader) error {
+	cr := csv.NewReader(r)
+	cr.Comment = '#'
+	cr.FieldsPerRecord = -1
+	cr.TrimLeadingSpace = true
+	header := true
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		line, _ := cr.FieldPos(0)
+		if err != nil {
+			return fmt.Errorf("%s: %w", l.File, err)
+		}
+		if header {
+			header = false
+			if isHeader(rec, l.Kind) {
+				continue
+			}
+		}
+		var key string
+		switch l.Kind {
+		case KindAddresses:
+			if len(rec) != 3 {
+				return fmt.Errorf("%s:%d: want 3 columns street,postcode,country, got %d", l.File, line, len(rec))
+			}
+			key = manifest.AddressKey(rec[0], rec[1], strings.ToUpper(rec[2]))
+			if key == "" {
+				return fmt.Errorf("%s:%d: street and postcode are both empty", l.File, line)
+			}
+		case KindPhones:
+			if len(rec) < 1 || len(rec) > 2 {
+				return fmt.Errorf("%s:%d: want columns phone[,country], got %d", l.File, line, len(rec))
+			}
+			country := ""
+			if len(rec) == 2 {
+				country = strings.ToUpper(rec[1])
+			}
+			e164, _ := manifest.PhoneE164(rec[0], country)
+			if e164 == "" {
+				return fmt.Errorf("%s:%d: phone %q cannot be made international: write it as +<country code><number> or add the country column", l.File, line, rec[0])
+			}
+			key = e164
+		}
+		l.add(key)
+	}
+}
+
+func isHeader(rec []string, kind ListKind) bool {
+	switch kind {
+	case KindAddresses:
+		return len(rec) == 3 && strings.EqualFold(rec[0], "street")
+	case KindPhones:
+		return strings.EqualFold(rec[0], "phone")
+	}
+	return false
+}
+
+// normalise turns one line of a plain list into its lookup key.
+func (l *List) normalise(s string) (string, error) {
+	switch l.Kind {
+	case KindTerms:
+		k := string(manifest.FoldText(nil, s))
+		if k == "" {
+			return "", fmt.Errorf("term %q has no letters or digits", s)
+		}
+		return k, nil
+	case KindCodes:
+		return strings.ToUpper(s), nil
+	case KindEmails:
+		return strings.ToLower(s), nil
+	case KindNames:
+		k := manifest.NameKey(s)
+		if k == "" {
+			return "", fmt.Errorf("name %q has no letters", s)
+		}
+		return k, nil
+	}
+	return "", fmt.Errorf("list kind %q has no plain-text form", l.Kind)
+}
+
+func (l *List) add(key string) {
+	l.entries[key] = struct{}{}
+	if l.Kind != KindTerms {
+		return
+	}
+	words := strings.Count(key, " ") + 1
+	l.maxWords = max(l.maxWords, words)
+	if words > 1 {
+		l.firsts[key[:strings.IndexByte(key, ' ')]] = struct{}{}
+	}
+}
+
+// contains reports whether value is an entry. Term lists fold the value
+// first unless it is folded already.
+func (l *List) contains(value string) bool {
+	if l.Kind == KindTerms && !isFolded(value) {
+		var buf [256]byte
+		folded := manifest.FoldText(buf[:0], value)
+		_, ok := l.entries[string(folded)]
+		return ok
+	}
+	switch l.Kind {
+	case KindCodes:
+		value = upperASCII(value)
+	case KindEmails:
+		value = lowerASCII(value)
+	case KindNames:
+		if !isFolded(value) {
+			value = manifest.NameKey(value)
+		}
+	}
+	_, ok := l.entries[value]
+	return ok
+}
+
+// hasTerm reports whether text contains an entry of a term list on word
+// boundaries.
+func (l *List) hasTerm(text string) bool { return l.term(text) != "" }
+
+// term returns the first entry found in text on word boundaries, or "".
+func (l *List) term(text string) string {
+	if !isFolded(text) {
+		text = string(manifest.FoldText(nil, text))
+	}
+	for start := 0; start < len(text); {
+		end := strings.IndexByte(text[start:], ' ')
+		if end < 0 {
+			end = len(text)
+		} else {
+			end += start
+		}
+		word := text[start:end]
+		if _, ok := l.firsts[word]; ok {
+			// The longest phrase wins, so that "research chemical" is
+			// reported rather than "research".
+			if t := l.phrase(text, start, end); t != "" {
+				return t
+			}
+		}
+		if _, ok := l.entries[word]; ok {
+			return word
+		}
+		start = end + 1
+	}
+	return ""
+}
+
+// phrase returns the longest entry of two or more words starting at the
+// word text[start:end], or "".
+func (l *List) phrase(text string, start, end int) string {
+	best := ""
+	for words := 1; words < l.maxWords && end < len(text); words++ {
+		next := strings.IndexByte(text[end+1:], ' ')
+		if next < 0 {
+			end = len(text)
+		} else {
+			end += 1 + next
+		}
+		if _, ok := l.entries[text[start:end]]; ok {
+			best = text[start:end]
+		}
+	}
+	return best
+}
+
+// hasPrefix reports whether an entry is a prefix of value (HS codes).
+func (l *List) hasPrefix(value string) bool {
+	value = upperASCII(value)
+	for i := 1; i <= len(value); i++ {
+		if _, ok := l.entries[value[:i]]; ok {
+			return true
+		}
+	}
+	return false
+}
+
+// isFolded reports whether s is already in FoldText's form, so that the
+// common case costs no allocation.
+func isFolded(s string) bool {
+	prevSpace := true
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
+			prevSpace = false
+		case c == ' ' && !prevSpace:
+			prevSpace = true
+		case c == '/' && prevSpace && i > 0:
+			// The " / " separator between descriptions in Env.Descriptions.
+			prevSpace = false
+		default:
+			return false
+		}
+	}
+	return !prevSpace || s == ""
+}
+
+func upperASCII(s string) string {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 'a' && s[i] <= 'z' {
+			return strings.ToUpper(s)
+		}
+	}
+	return s
+}
+
+func lowerASCII(s string) string {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 'A' && s[i] <= 'Z' {
+			return strings.ToLower(s)
+		}
+	}
+	return s
+}
