@@ -1,0 +1,1083 @@
+package manifest
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/valyala/fastjson"
+)
+
+// Limits of the wire contract. A manifest beyond them is rejected: they are
+// far above any real postal item, so a value past them is a unit or typing
+// error (grams sent as kilograms, cents as euros), or an attack.
+const (
+	// DefaultMaxBytes is the size limit of one manifest when
+	// Decoder.MaxBytes is 0.
+	DefaultMaxBytes = 256 << 10
+	// MaxContents is the most contents lines a manifest may have.
+	MaxContents = 1000
+	// MaxStringBytes is the longest a text field may be, in bytes.
+	MaxStringBytes = 1024
+	// MaxDescriptionBytes is the longest a contents description may be.
+	MaxDescriptionBytes = 4096
+	// MaxItemIDBytes is the longest an item identifier may be.
+	MaxItemIDBytes = 64
+	// MaxWeightKg is the largest gross or net weight, in kilograms.
+	MaxWeightKg = 1000
+	// MaxQuantity is the largest quantity on one contents line.
+	MaxQuantity = 1_000_000
+	// MaxValue is the largest declared value, item value or postage amount.
+	MaxValue = 100_000_000
+	// MaxAmendment is the largest amendment counter.
+	MaxAmendment = 1_000_000
+	// MaxRejectFindings is the most findings a Rejection lists; the rest
+	// are counted in Rejection.Omitted, so that a broken manifest with a
+	// thousand lines does not produce a dead-letter header of megabytes.
+	MaxRejectFindings = 100
+)
+
+// The allowed values of the enumerated fields, in their canonical spelling.
+var (
+	operatorKinds = []string{"post", "express"}
+	mailClasses   = []string{"letter", "small_packet", "parcel", "ems", "express"}
+	categories    = []string{"gift", "commercial_sample", "documents", "returned_goods", "sale_of_goods", "other"}
+)
+
+// Decoder decodes and validates manifests. It keeps its parser and buffers
+// from one manifest to the next, so a worker that decodes a stream with one
+// Decoder and one Parcel allocates almost nothing per manifest. A Decoder is
+// not safe for concurrent use: give each worker goroutine its own. The zero
+// value is ready to use.
+type Decoder struct {
+	// MaxBytes is the size limit of one manifest; 0 means DefaultMaxBytes.
+	MaxBytes int
+
+	parser fastjson.Parser
+	fold   folder
+	// arena collects the bytes of the strings of one parcel so that they
+	// become strings in a single allocation; refs says where each goes.
+	arena []byte
+	refs  []strRef
+	// last is the string the latest materialise made of the arena.
+	last string
+	// pend holds quality findings until their paths and messages in the
+	// arena become strings.
+	pend    []pendingFinding
+	rej     []Finding
+	omitted int
+
+	// Per-manifest state that is not part of Parcel.
+	utf8OK       bool   // every string in the message is valid UTF-8
+	seen         uint32 // top-level fields decoded, by number
+	bad          uint32 // fields already rejected, so no "missing" finding follows
+	postedAt     string
+	hasDeclared  bool
+	hasItemValue bool
+}
+
+// strRef says that arena bytes sp become the string *dst.
+type strRef struct {
+	dst *string
+	sp  span
+}
+
+// pendingFinding is a quality finding whose path or message may still be in
+// the arena: an empty path or message with a non-empty span comes from it.
+type pendingFinding struct {
+	code, path, msg string
+	pathSp, msgSp   span
+}
+
+// Bits of Decoder.bad.
+const (
+	badItemID uint32 = 1 << iota
+	badOperator
+	badOrigin
+	badDestination
+	badContents
+)
+
+// path is the JSON path of a field, kept in parts so that building it costs
+// nothing unless a finding needs it: obj.name, obj[idx].name or name.
+type path struct {
+	obj  string
+	idx  int // -1 when obj is not an array
+	name string
+}
+
+// top, in and itemPath build the paths of top-level fields, of party
+// fields and of contents-line fields.
+func top(name string) path             { return path{name: name, idx: -1} }
+func in(obj, name string) path         { return path{obj: obj, idx: -1, name: name} }
+func itemPath(i int, name string) path { return path{obj: "contents", idx: i, name: name} }
+
+// String formats the path as findings show it: "contents[2].quantity".
+func (a path) String() string {
+	switch {
+	case a.obj == "":
+		return a.name
+	case a.idx < 0:
+		return a.obj + "." + a.name
+	case a.name == "":
+		return a.obj + "[" + strconv.Itoa(a.idx) + "]"
+	}
+	return a.obj + "[" + strconv.Itoa(a.idx) + "]." + a.name
+}
+
+// Decode decodes one manifest, a JSON object of the manifest v1 wire
+// contract, into *p. A manifest that cannot be screened gives a *Rejection
+// listing every problem found; one that can gives nil, with its data-quality
+// findings in p.Quality. receivedAt becomes p.ReceivedAt.
+//
+// Decode overwrites all of *p but reuses the arrays behind p.Contents and
+// p.Quality, so the caller must be done with the previous parcel's slices.
+// The parcel keeps a reference to data in p.Raw: data must not be modified
+// while the parcel is in use. The strings of a parcel are cut from two
+// allocations (one for the wire fields, one for the keys and findings); a
+// caller that keeps one string long after the parcel should strings.Clone
+// it rather than keep the whole parcel's text alive.
+//
+// After a rejection *p holds whatever could be decoded (item_id and operator
+// in particular, for the dead-letter record) and its normalisation keys are
+// not set; it must not be screened.
+func (d *Decoder) Decode(data []byte, receivedAt time.Time, p *Parcel) error {
+	d.reset(p)
+	p.Raw = data
+	p.ReceivedAt = receivedAt
+
+	limit := d.MaxBytes
+	if limit <= 0 {
+		limit = DefaultMaxBytes
+	}
+	if len(data) > limit {
+		d.reject(CodeTooLarge, path{}, fmt.Sprintf("the message is %d bytes long; the limit is %d: send one item per message and shorten long descriptions", len(data), limit))
+		return d.rejection()
+	}
+	utf8OK, serr := checkJSON(data)
+	if serr != nil {
+		d.reject(CodeNotJSON, path{}, "the message is not valid JSON: "+serr.msg+" at byte "+strconv.Itoa(serr.off)+": send one JSON object per message")
+		return d.rejection()
+	}
+	d.utf8OK = utf8OK
+	v, err := d.parser.ParseBytes(data)
+	if err != nil {
+		// checkJSON accepts nothing fastjson rejects; should they ever
+		// disagree, the operator still gets an answer, not a crash.
+		d.reject(CodeNotJSON, path{}, "the message is not valid JSON: send one JSON object per message")
+		return d.rejection()
+	}
+	o, err := v.Object()
+	if err != nil {
+		d.reject(CodeNotObject, path{}, "the message is a JSON "+typeName(v)+", not an object: send one manifest object per message")
+		return d.rejection()
+	}
+
+	o.Visit(func(k []byte, v *fastjson.Value) { d.topField(p, k, v) })
+	d.materialise()
+
+	d.checkRequired(p)
+	p.S10 = ParseS10(p.ItemID)
+	if len(d.rej) > 0 {
+		return d.rejection()
+	}
+	d.checkQuality(p)
+	d.derive(&p.Sender, p.OriginCountry, &senderText)
+	d.derive(&p.Recipient, p.DestinationCountry, &recipientText)
+	d.materialise()
+	for _, f := range d.pend {
+		if f.path == "" {
+			f.path = d.str(f.pathSp)
+		}
+		if f.msg == "" {
+			f.msg = d.str(f.msgSp)
+		}
+		p.Quality = append(p.Quality, Finding{Code: f.code, Path: f.path, Message: f.msg})
+	}
+	d.pend = d.pend[:0]
+	d.last = ""
+	return nil
+}
+
+// Decode decodes one manifest with a fresh Decoder, for tests and tools.
+// Parcel.ReceivedAt stays zero. Services decoding a stream should keep a
+// Decoder per worker instead.
+func Decode(data []byte) (*Parcel, error) {
+	var d Decoder
+	p := new(Parcel)
+	if err := d.Decode(data, time.Time{}, p); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// reset clears the decoder's per-manifest state and *p, keeping the arrays
+// behind p.Contents and p.Quality.
+func (d *Decoder) reset(p *Parcel) {
+	clear(p.Contents)
+	clear(p.Quality)
+	*p = Parcel{Contents: p.Contents[:0], Quality: p.Quality[:0]}
+	d.arena = d.arena[:0]
+	d.rej = d.rej[:0]
+	d.omitted = 0
+	d.bad = 0
+	d.seen = 0
+	d.postedAt = ""
+	d.hasDeclared = false
+	d.hasItemValue = false
+}
+
+// materialise turns the arena into one string and assigns every recorded
+// field its part of it.
+func (d *Decoder) materialise() {
+	if len(d.refs) == 0 && len(d.pend) == 0 {
+		d.arena = d.arena[:0]
+		return
+	}
+	s := string(d.arena)
+	for _, r := range d.refs {
+		*r.dst = s[r.sp.off:r.sp.end]
+	}
+	// Keep s for the pending findings. The refs are not cleared: they
+	// point into the parcel the caller reuses, and clearing costs write
+	// barriers on every manifest.
+	d.last = s
+	d.refs = d.refs[:0]
+	d.arena = d.arena[:0]
+}
+
+// str returns the part sp of the latest materialised arena.
+func (d *Decoder) str(sp span) string { return d.last[sp.off:sp.end] }
+
+// keep records that b becomes *dst.
+func (d *Decoder) keep(dst *string, b []byte) {
+	off := len(d.arena)
+	d.arena = append(d.arena, b...)
+	d.refs = append(d.refs, strRef{dst, span{off, len(d.arena)}})
+}
+
+// keepSpan records that the arena bytes from off to the end become *dst.
+func (d *Decoder) keepSpan(dst *string, off int) {
+	if off < len(d.arena) {
+		d.refs = append(d.refs, strRef{dst, span{off, len(d.arena)}})
+	}
+}
+
+// reject records a rejection finding.
+func (d *Decoder) reject(code string, at path, msg string) {
+	if len(d.rej) >= MaxRejectFindings {
+		d.omitted++
+		return
+	}
+	d.rej = append(d.rej, Finding{Code: code, Path: at.String(), Message: msg})
+}
+
+// rejection returns the recorded rejection findings as an error that owns
+// them.
+func (d *Decoder) rejection() error {
+	d.materialise()
+	d.last = ""
+	return &Rejection{Findings: append([]Finding(nil), d.rej...), Omitted: d.omitted}
+}
+
+// note records a quality finding with a fixed path and message.
+func (d *Decoder) note(code, at, msg string) {
+	d.pend = append(d.pend, pendingFinding{code: code, path: at, msg: msg})
+}
+
+// Top-level fields, numbered for duplicate detection.
+const (
+	fItemID = iota
+	fOperator
+	fOperatorKind
+	fMailClass
+	fCategory
+	fOriginCountry
+	fDestinationCountry
+	fPostedAt
+	fOfficeOfOrigin
+	fSender
+	fRecipient
+	fContents
+	fGrossWeightKg
+	fDeclaredValue
+	fCurrency
+	fPostagePaid
+	fInvoiceNumber
+	fLicenceNumber
+	fCertificateNumber
+	fAmendment
+)
+
+// topField decodes one known top-level field; unknown fields are ignored.
+// The first occurrence of a duplicated key wins, as with fastjson's Get.
+func (d *Decoder) topField(p *Parcel, k []byte, v *fastjson.Value) {
+	var f uint
+	switch string(k) {
+	case "item_id":
+		f = fItemID
+	case "operator":
+		f = fOperator
+	case "operator_kind":
+		f = fOperatorKind
+	case "mail_class":
+		f = fMailClass
+	case "category":
+		f = fCategory
+	case "origin_country":
+		f = fOriginCountry
+	case "destination_country":
+		f = fDestinationCountry
+	case "posted_at":
+		f = fPostedAt
+	case "office_of_origin":
+		f = fOfficeOfOrigin
+	case "sender":
+		f = fSender
+	case "recipient":
+		f = fRecipient
+	case "contents":
+		f = fContents
+	case "gross_weight_kg":
+		f = fGrossWeightKg
+	case "declared_value":
+		f = fDeclaredValue
+	case "currency":
+		f = fCurrency
+	case "postage_paid":
+		f = fPostagePaid
+	case "invoice_number":
+		f = fInvoiceNumber
+	case "licence_number":
+		f = fLicenceNumber
+	case "certificate_number":
+		f = fCertificateNumber
+	case "amendment":
+		f = fAmendment
+	default:
+		return
+	}
+	if d.seen&(1<<f) != 0 {
+		return
+	}
+	d.seen |= 1 << f
+	switch f {
+	case fItemID:
+		d.itemID(p, v)
+	case fOperator:
+		if _, ok := d.text(&p.Operator, v, top("operator"), MaxStringBytes); !ok {
+			d.bad |= badOperator
+		}
+	case fOperatorKind:
+		p.OperatorKind = d.enum(v, top("operator_kind"), operatorKinds)
+	case fMailClass:
+		p.MailClass = d.enum(v, top("mail_class"), mailClasses)
+	case fCategory:
+		p.Category = d.enum(v, top("category"), categories)
+	case fOriginCountry:
+		if !d.routeCountry(&p.OriginCountry, v, top("origin_country")) {
+			d.bad |= badOrigin
+		}
+	case fDestinationCountry:
+		if !d.routeCountry(&p.DestinationCountry, v, top("destination_country")) {
+			d.bad |= badDestination
+		}
+	case fPostedAt:
+		d.text(&d.postedAt, v, top("posted_at"), MaxStringBytes)
+	case fOfficeOfOrigin:
+		d.text(&p.OfficeOfOrigin, v, top("office_of_origin"), MaxStringBytes)
+	case fSender:
+		d.party(&p.Sender, v, "sender")
+	case fRecipient:
+		d.party(&p.Recipient, v, "recipient")
+	case fContents:
+		d.contents(p, v)
+	case fGrossWeightKg:
+		p.GrossWeightKg, _ = d.number(v, top("gross_weight_kg"), MaxWeightKg)
+	case fDeclaredValue:
+		p.DeclaredValue, d.hasDeclared = d.number(v, top("declared_value"), MaxValue)
+	case fCurrency:
+		d.currency(p, v)
+	case fPostagePaid:
+		p.PostagePaid, _ = d.number(v, top("postage_paid"), MaxValue)
+	case fInvoiceNumber:
+		d.text(&p.InvoiceNumber, v, top("invoice_number"), MaxStringBytes)
+	case fLicenceNumber:
+		d.text(&p.LicenceNumber, v, top("licence_number"), MaxStringBytes)
+	case fCertificateNumber:
+		d.text(&p.CertificateNumber, v, top("certificate_number"), MaxStringBytes)
+	case fAmendment:
+		if f, ok := d.number(v, top("amendment"), MaxAmendment); ok {
+			if f != math.Trunc(f) {
+				d.reject(CodeAbsurdValue, top("amendment"), "amendment is "+formatNum(f)+": send a whole number, 0 for the first submission")
+			} else {
+				p.Amendment = int(f)
+			}
+		}
+	}
+}
+
+// typeName names the JSON type of v for messages.
+func typeName(v *fastjson.Value) string {
+	switch t := v.Type(); t {
+	case fastjson.TypeTrue, fastjson.TypeFalse:
+		return "boolean"
+	default:
+		return t.String()
+	}
+}
+
+// wrongType records a WRONG_TYPE rejection: at should be want.
+func (d *Decoder) wrongType(at path, want string, v *fastjson.Value) {
+	d.reject(CodeWrongType, at, at.String()+" must be "+want+", got "+typeName(v))
+}
+
+// stringBytes returns the text of a string field, nil for null, and false
+// after recording a rejection. The bytes alias the parser's buffer.
+func (d *Decoder) stringBytes(v *fastjson.Value, at path, limit int) ([]byte, bool) {
+	switch v.Type() {
+	case fastjson.TypeString:
+	case fastjson.TypeNull:
+		return nil, true
+	default:
+		d.wrongType(at, "a string", v)
+		return nil, false
+	}
+	b, _ := v.StringBytes()
+	if len(b) > limit {
+		d.reject(CodeFieldTooLong, at, fmt.Sprintf("%s is %d bytes long; the limit is %d: shorten it", at, len(b), limit))
+		return nil, false
+	}
+	if !d.utf8OK && !utf8.Valid(b) {
+		d.reject(CodeInvalidUTF8, at, at.String()+" is not valid UTF-8: encode text as UTF-8")
+		return nil, false
+	}
+	return b, true
+}
+
+// text decodes an optional string field into *dst.
+func (d *Decoder) text(dst *string, v *fastjson.Value, at path, limit int) ([]byte, bool) {
+	b, ok := d.stringBytes(v, at, limit)
+	if len(b) > 0 {
+		d.keep(dst, b)
+	}
+	return b, ok
+}
+
+// itemID decodes item_id, which identifies the parcel everywhere
+// downstream (Kafka key, ClickHouse key), so it must be a clean token.
+func (d *Decoder) itemID(p *Parcel, v *fastjson.Value) {
+	at := top("item_id")
+	b, ok := d.text(&p.ItemID, v, at, MaxStringBytes)
+	if !ok {
+		d.bad |= badItemID
+		return
+	}
+	if len(b) > MaxItemIDBytes {
+		d.bad |= badItemID
+		d.reject(CodeInvalidItemID, at, fmt.Sprintf("item_id is %d bytes long; the limit is %d: send the UPU S10 identifier or the carrier's tracking number", len(b), MaxItemIDBytes))
+		return
+	}
+	for i := 0; i < len(b); {
+		r, n := rune(b[i]), 1
+		if r >= utf8.RuneSelf {
+			r, n = utf8.DecodeRune(b[i:])
+		}
+		if r <= ' ' || r == 0x7F || r >= utf8.RuneSelf && (unicode.IsSpace(r) || unicode.IsControl(r) || unicode.Is(unicode.Cf, r)) {
+			d.bad |= badItemID
+			d.reject(CodeInvalidItemID, at, fmt.Sprintf("item_id has a space or control character at byte %d: send the identifier without spaces", i))
+			return
+		}
+		i += n
+	}
+}
+
+// enum decodes an enumerated field, case-insensitively, to its canonical
+// spelling; "" when absent or invalid.
+func (d *Decoder) enum(v *fastjson.Value, at path, allowed []string) string {
+	b, ok := d.stringBytes(v, at, MaxStringBytes)
+	if !ok {
+		return ""
+	}
+	b = trimBytes(b)
+	if len(b) == 0 {
+		return ""
+	}
+	for _, a := range allowed {
+		if equalFoldASCII(b, a) {
+			return a
+		}
+	}
+	list := ""
+	for i, a := range allowed {
+		if i > 0 {
+			list += ", "
+		}
+		list += a
+	}
+	d.reject(CodeInvalidEnum, at, fmt.Sprintf("%s is %s: send one of %s, or leave it out", at, quote(b), list))
+	return ""
+}
+
+// countryCode decodes a country field: trimmed and upper-cased; known codes
+// take the country table's string so they cost no arena space.
+// valid is false for an unknown code; ok is false after a rejection.
+func (d *Decoder) countryCode(dst *string, v *fastjson.Value, at path) (valid, ok bool) {
+	b, ok := d.stringBytes(v, at, MaxStringBytes)
+	if !ok {
+		return false, false
+	}
+	b = trimBytes(b)
+	if len(b) == 0 {
+		return true, true
+	}
+	if len(b) == 2 {
+		if i := countryAt(upperASCII(b[0]), upperASCII(b[1])); i >= 0 {
+			*dst = countries[i].code
+			return true, true
+		}
+	}
+	// Keep an unknown value for the record: upper-cased when it looks like
+	// a code, as written when it is something else ("Netherlands").
+	off := len(d.arena)
+	if len(b) == 2 {
+		d.arena = append(d.arena, upperASCII(b[0]), upperASCII(b[1]))
+	} else {
+		d.arena = append(d.arena, b...)
+	}
+	d.keepSpan(dst, off)
+	return false, true
+}
+
+// routeCountry decodes origin_country or destination_country, which must
+// be ISO codes: the rules key on them. It reports false after a rejection.
+func (d *Decoder) routeCountry(dst *string, v *fastjson.Value, at path) bool {
+	valid, ok := d.countryCode(dst, v, at)
+	if ok && !valid {
+		b, _ := v.StringBytes()
+		d.reject(CodeInvalidCountry, at, fmt.Sprintf("%s is %s, not an ISO 3166-1 alpha-2 country code: send two letters such as NL or DE", at, quote(trimBytes(b))))
+		return false
+	}
+	return ok
+}
+
+// currency decodes the currency code, trimmed and upper-cased.
+func (d *Decoder) currency(p *Parcel, v *fastjson.Value) {
+	b, ok := d.stringBytes(v, top("currency"), MaxStringBytes)
+	if !ok {
+		return
+	}
+	b = trimBytes(b)
+	off := len(d.arena)
+	for _, c := range b {
+		d.arena = append(d.arena, upperASCII(c))
+	}
+	d.keepSpan(&p.Currency, off)
+}
+
+// number decodes an optional non-negative number no larger than limit; ok
+// is false when the field is absent or rejected.
+func (d *Decoder) number(v *fastjson.Value, at path, limit float64) (f float64, ok bool) {
+	switch v.Type() {
+	case fastjson.TypeNumber:
+	case fastjson.TypeNull:
+		return 0, false
+	default:
+		d.wrongType(at, "a number", v)
+		return 0, false
+	}
+	f, err := v.Float64()
+	switch {
+	case err != nil || math.IsNaN(f):
+		d.reject(CodeAbsurdValue, at, at.String()+" cannot be read as a number: send a plain decimal such as 12.5")
+		return 0, false
+	case f < 0:
+		d.reject(CodeNegativeValue, at, at.String()+" is "+formatNum(f)+": weights, quantities and values cannot be negative")
+		return 0, false
+	case math.IsInf(f, 1):
+		// A huge exponent such as 1e400 is valid JSON.
+		d.reject(CodeAbsurdValue, at, at.String()+" is too large to be a number: send a plain decimal such as 12.5")
+		return 0, false
+	case f > limit:
+		d.reject(CodeAbsurdValue, at, fmt.Sprintf("%s is %s; no postal item has more than %s: check the unit (kilograms, not grams; units, not cents)", at, formatNum(f), formatNum(limit)))
+		return 0, false
+	case f == 0:
+		// Store -0 as 0.
+		return 0, true
+	}
+	return f, true
+}
+
+// party decodes a sender or recipient object.
+func (d *Decoder) party(pt *Party, v *fastjson.Value, name string) {
+	switch v.Type() {
+	case fastjson.TypeObject:
+	case fastjson.TypeNull:
+		return
+	default:
+		d.wrongType(top(name), "an object", v)
+		return
+	}
+	o, _ := v.Object()
+	var seen uint16
+	o.Visit(func(k []byte, v *fastjson.Value) {
+		// field is spelt out rather than string(k) so that the path, which
+		// a finding may keep, costs no allocation.
+		var bit uint16
+		var dst *string
+		var field string
+		switch string(k) {
+		case "name":
+			bit, dst, field = 1<<0, &pt.Name, "name"
+		case "business":
+			bit, dst, field = 1<<1, &pt.Business, "business"
+		case "street":
+			bit, dst, field = 1<<2, &pt.Street, "street"
+		case "city":
+			bit, dst, field = 1<<3, &pt.City, "city"
+		case "postcode":
+			bit, dst, field = 1<<4, &pt.Postcode, "postcode"
+		case "country":
+			bit, field = 1<<5, "country"
+		case "phone":
+			bit, dst, field = 1<<6, &pt.Phone, "phone"
+		case "email":
+			bit, dst, field = 1<<7, &pt.Email, "email"
+		case "tax_id":
+			bit, dst, field = 1<<8, &pt.TaxID, "tax_id"
+		default:
+			return
+		}
+		if seen&bit != 0 {
+			return
+		}
+		seen |= bit
+		if dst == nil {
+			d.countryCode(&pt.Country, v, in(name, field))
+			return
+		}
+		d.text(dst, v, in(name, field), MaxStringBytes)
+	})
+}
+
+// contents decodes the contents array.
+func (d *Decoder) contents(p *Parcel, v *fastjson.Value) {
+	switch v.Type() {
+	case fastjson.TypeArray:
+	case fastjson.TypeNull:
+		return
+	default:
+		d.bad |= badContents
+		d.wrongType(top("contents"), "an array", v)
+		return
+	}
+	items, _ := v.Array()
+	if len(items) > MaxContents {
+		d.bad |= badContents
+		d.reject(CodeTooManyContents, top("contents"), fmt.Sprintf("contents has %d lines; the limit is %d: merge lines of the same goods", len(items), MaxContents))
+		return
+	}
+	// Size the slice once: the arena refs point into its elements.
+	if cap(p.Contents) < len(items) {
+		p.Contents = make([]Item, len(items))
+	} else {
+		p.Contents = p.Contents[:len(items)]
+		clear(p.Contents)
+	}
+	for i, iv := range items {
+		d.item(&p.Contents[i], i, iv)
+	}
+}
+
+// item decodes one contents line.
+func (d *Decoder) item(it *Item, i int, v *fastjson.Value) {
+	o, err := v.Object()
+	if err != nil {
+		d.wrongType(itemPath(i, ""), "an object", v)
+		return
+	}
+	var seen uint8
+	o.Visit(func(k []byte, v *fastjson.Value) {
+		var bit uint8
+		var field string
+		switch string(k) {
+		case "description":
+			bit, field = 1<<0, "description"
+		case "quantity":
+			bit, field = 1<<1, "quantity"
+		case "net_weight_kg":
+			bit, field = 1<<2, "net_weight_kg"
+		case "value":
+			bit, field = 1<<3, "value"
+		case "hs_code":
+			bit, field = 1<<4, "hs_code"
+		case "origin_country":
+			bit, field = 1<<5, "origin_country"
+		default:
+			return
+		}
+		if seen&bit != 0 {
+			return
+		}
+		seen |= bit
+		at := itemPath(i, field)
+		switch bit {
+		case 1 << 0:
+			d.text(&it.Description, v, at, MaxDescriptionBytes)
+		case 1 << 1:
+			if f, ok := d.number(v, at, MaxQuantity); ok {
+				if f != math.Trunc(f) {
+					d.reject(CodeAbsurdValue, at, at.String()+" is "+formatNum(f)+": send a whole number of units")
+				} else {
+					it.Quantity = int(f)
+				}
+			}
+		case 1 << 2:
+			it.NetWeightKg, _ = d.number(v, at, MaxWeightKg)
+		case 1 << 3:
+			var ok bool
+			if it.Value, ok = d.number(v, at, MaxValue); ok {
+				d.hasItemValue = true
+			}
+		case 1 << 4:
+			d.text(&it.HSCode, v, at, MaxStringBytes)
+		case 1 << 5:
+			d.countryCode(&it.OriginCountry, v, at)
+		}
+	})
+}
+
+// checkRequired records the rejections that need the whole object: the
+// required fields, and posted_at, parsed only now from its string.
+func (d *Decoder) checkRequired(p *Parcel) {
+	if p.ItemID == "" && d.bad&badItemID == 0 {
+		d.reject(CodeMissingItemID, top("item_id"), "item_id is required: send the UPU S10 identifier or the carrier's tracking number")
+	}
+	if trimSpace(p.Operator) == "" && d.bad&badOperator == 0 {
+		d.reject(CodeMissingOperator, top("operator"), "operator is required: send the code of the postal or express operator that accepted the item")
+	}
+	if p.OriginCountry == "" && d.bad&badOrigin == 0 {
+		d.reject(CodeMissingOriginCountry, top("origin_country"), "origin_country is required: send the ISO 3166-1 alpha-2 code of the country the item was posted in")
+	}
+	if p.DestinationCountry == "" && d.bad&badDestination == 0 {
+		d.reject(CodeMissingDestinationCountry, top("destination_country"), "destination_country is required: send the ISO 3166-1 alpha-2 code of the country the item is addressed to")
+	}
+	if len(p.Contents) == 0 && d.bad&badContents == 0 {
+		d.reject(CodeNoContents, top("contents"), "contents is required: send one line per kind of goods, with description, quantity, net weight and value (CN 23 boxes 1 to 6)")
+	}
+	if s := d.postedAt; s != "" {
+		t, err := time.Parse(time.RFC3339, s)
+		if err != nil {
+			d.reject(CodeInvalidTime, top("posted_at"), "posted_at is "+quote([]byte(s))+", not an RFC 3339 time: send it as 2026-11-20T10:15:00Z or with an offset such as +01:00")
+		} else {
+			p.PostedAt = t
+		}
+		d.postedAt = ""
+	}
+}
+
+// checkQuality records the data-quality findings of an accepted manifest.
+func (d *Decoder) checkQuality(p *Parcel) {
+	if p.S10.Form && !p.S10.CheckOK {
+		off := len(d.arena)
+		d.arena = append(d.arena, "item_id "...)
+		d.arena = append(d.arena, p.ItemID...)
+		d.arena = append(d.arena, " has check digit "...)
+		d.arena = strconv.AppendInt(d.arena, int64(p.S10.Check), 10)
+		d.arena = append(d.arena, " but its serial number gives "...)
+		d.arena = strconv.AppendInt(d.arena, int64(S10CheckDigit(p.S10.Serial)), 10)
+		d.arena = append(d.arena, ": check the identifier as printed on the label"...)
+		d.pend = append(d.pend, pendingFinding{code: CodeS10CheckDigit, path: "item_id", msgSp: span{off, len(d.arena)}})
+	}
+	if p.S10.Form && !p.S10.CountryKnown {
+		d.note(CodeS10UnknownCountry, "item_id", "the last two letters of the S10 item_id are not an ISO 3166 country code: check the identifier as printed on the label")
+	}
+	if p.PostedAt.IsZero() {
+		d.note(CodeMissingPostedAt, "posted_at", "posted_at is missing: send the RFC 3339 time the item was accepted")
+	}
+	if p.OperatorKind == "" {
+		d.note(CodeMissingOperatorKind, "operator_kind", "operator_kind is missing: send post or express")
+	}
+	if p.MailClass == "" {
+		d.note(CodeMissingMailClass, "mail_class", "mail_class is missing: send letter, small_packet, parcel, ems or express")
+	}
+	if p.Category == "" {
+		d.note(CodeMissingCategory, "category", "category is missing: send the CN 23 box 10 category, e.g. gift or sale_of_goods")
+	}
+	d.checkParty(&p.Sender, &senderText)
+	d.checkParty(&p.Recipient, &recipientText)
+	switch {
+	case p.Currency == "":
+		d.note(CodeMissingCurrency, "currency", "currency is missing: send the ISO 4217 code of the declared values, e.g. EUR")
+	case !IsCurrency(p.Currency):
+		d.note(CodeUnknownCurrency, "currency", "currency is not an ISO 4217 code of a currency in circulation: send a code such as EUR or USD")
+	}
+	if p.GrossWeightKg == 0 {
+		d.note(CodeMissingGrossWeight, "gross_weight_kg", "gross_weight_kg is missing: send the weight of the whole item in kilograms")
+	}
+
+	hsNeeded := p.Category == "sale_of_goods" || p.Category == "commercial_sample"
+	var net, value float64
+	for i := range p.Contents {
+		it := &p.Contents[i]
+		net += it.NetWeightKg
+		value += it.Value
+		if trimSpace(it.Description) == "" {
+			d.noteItem(CodeMissingDescription, i, "description", "the description is missing: say what the goods are, e.g. \"cotton T-shirt\", as CN 23 box 1 asks")
+		}
+		switch digits, other := hsDigits(it.HSCode); {
+		case other:
+			d.noteItem(CodeHSCodeInvalid, i, "hs_code", "the HS code has characters other than digits, dots and spaces: send the tariff number, e.g. 6109.10")
+		case digits == 0 && hsNeeded:
+			d.noteItem(CodeMissingHSCode, i, "hs_code", "the HS code is missing: goods sold or sent as commercial samples need the 6-digit HS code")
+		case digits > 0 && digits < 6:
+			d.noteItem(CodeHSCodeShort, i, "hs_code", "the HS code has fewer than 6 digits: send at least the 6-digit HS subheading")
+		}
+		if it.OriginCountry != "" && !IsCountry(it.OriginCountry) {
+			d.noteItem(CodeInvalidItemOrigin, i, "origin_country", "origin_country is not an ISO 3166-1 alpha-2 code: send two letters such as CN or DE")
+		}
+	}
+	if p.GrossWeightKg > 0 && net > p.GrossWeightKg*1.05+0.01 {
+		d.noteFigures(CodeWeightMismatch, "gross_weight_kg", "the contents weigh ", net, " kg net but gross_weight_kg is ", p.GrossWeightKg, ": the gross weight includes the packaging and cannot be less")
+	}
+	if d.hasDeclared && d.hasItemValue && math.Abs(value-p.DeclaredValue) > p.DeclaredValue*0.01+0.01 {
+		d.noteFigures(CodeValueMismatch, "declared_value", "the contents values add up to ", value, " but declared_value is ", p.DeclaredValue, ": send the total of the contents lines")
+	}
+}
+
+// noteItem records a quality finding about field of contents line i, with
+// the path built in the arena.
+func (d *Decoder) noteItem(code string, i int, field, msg string) {
+	off := len(d.arena)
+	d.arena = append(d.arena, "contents["...)
+	d.arena = strconv.AppendInt(d.arena, int64(i), 10)
+	d.arena = append(d.arena, "]."...)
+	d.arena = append(d.arena, field...)
+	d.pend = append(d.pend, pendingFinding{code: code, msg: msg, pathSp: span{off, len(d.arena)}})
+}
+
+// noteFigures records a quality finding whose message quotes two figures.
+func (d *Decoder) noteFigures(code, at, s1 string, f1 float64, s2 string, f2 float64, s3 string) {
+	off := len(d.arena)
+	d.arena = append(d.arena, s1...)
+	d.arena = strconv.AppendFloat(d.arena, round(f1), 'f', -1, 64)
+	d.arena = append(d.arena, s2...)
+	d.arena = strconv.AppendFloat(d.arena, f2, 'f', -1, 64)
+	d.arena = append(d.arena, s3...)
+	d.pend = append(d.pend, pendingFinding{code: code, path: at, msgSp: span{off, len(d.arena)}})
+}
+
+// round rounds a sum to 6 decimals, hiding float noise (0.30000000000000004)
+// from operators.
+func round(f float64) float64 { return math.Round(f*1e6) / 1e6 }
+
+// hsDigits counts the digits of an HS code, ignoring the dots and spaces
+// tariffs are printed with; other reports any other character.
+func hsDigits(s string) (digits int, other bool) {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			digits++
+		case c == '.' || c == ' ':
+		default:
+			return digits, true
+		}
+	}
+	return digits, false
+}
+
+// partyText holds the codes, paths and messages of the findings about one
+// party, built once so that reporting them allocates nothing.
+type partyText struct {
+	name string // "sender" or "recipient", also the path of address findings
+
+	codeName, codeAddress, codeCountry, codeInvalidCountry, codePhone, codeEmail string
+
+	pathName, pathCountry, pathPhone, pathEmail string
+
+	msgName, msgCountry, msgInvalidCountry         string
+	msgPhone, msgNotInternational, msgInvalidPhone string
+	msgEmail, msgInvalidEmail                      string
+	// msgAddress is indexed by a bit set of the missing parts:
+	// 1 street, 2 city, 4 postcode.
+	msgAddress [8]string
+}
+
+var (
+	senderText = newPartyText("sender", CodeMissingSenderName, CodeMissingSenderAddress,
+		CodeMissingSenderCountry, CodeInvalidSenderCountry, CodeMissingSenderPhone, CodeMissingSenderEmail)
+	recipientText = newPartyText("recipient", CodeMissingRecipientName, CodeMissingRecipientAddress,
+		CodeMissingRecipientCountry, CodeInvalidRecipientCountry, CodeMissingRecipientPhone, CodeMissingRecipientEmail)
+)
+
+func newPartyText(name, codeName, codeAddress, codeCountry, codeInvalidCountry, codePhone, codeEmail string) partyText {
+	t := partyText{
+		name:     name,
+		codeName: codeName, codeAddress: codeAddress, codeCountry: codeCountry,
+		codeInvalidCountry: codeInvalidCountry, codePhone: codePhone, codeEmail: codeEmail,
+		pathName: name + ".name", pathCountry: name + ".country",
+		pathPhone: name + ".phone", pathEmail: name + ".email",
+		msgName:             "the " + name + " has no name: send the person's name, or the business name for a company",
+		msgCountry:          name + ".country is missing: send the ISO 3166-1 alpha-2 code of the " + name + "'s country",
+		msgInvalidCountry:   name + ".country is not an ISO 3166-1 alpha-2 code: send two letters such as NL or DE",
+		msgPhone:            name + ".phone is missing: send the " + name + "'s phone number in international form, e.g. +31 20 123 4567",
+		msgEmail:            name + ".email is missing: send the " + name + "'s e-mail address",
+		msgNotInternational: name + ".phone is not in international form: start it with + and the country calling code",
+		msgInvalidPhone:     name + ".phone cannot be read as an international number: send + and 8 to 15 digits",
+		msgInvalidEmail:     name + ".email is not a well-formed address: send one address like name@example.com",
+	}
+	parts := [3]string{"street", "city", "postcode"}
+	for mask := 1; mask < 8; mask++ {
+		list := ""
+		for i, part := range parts {
+			if mask&(1<<i) != 0 {
+				if list != "" {
+					list += ", "
+				}
+				list += part
+			}
+		}
+		t.msgAddress[mask] = "the " + name + "'s address lacks " + list + ": send the full postal address as written on the label"
+	}
+	return t
+}
+
+// checkParty records the missing parts of a party.
+func (d *Decoder) checkParty(pt *Party, t *partyText) {
+	if trimSpace(pt.Name) == "" && trimSpace(pt.Business) == "" {
+		d.note(t.codeName, t.pathName, t.msgName)
+	}
+	missing := 0
+	if trimSpace(pt.Street) == "" {
+		missing |= 1
+	}
+	if trimSpace(pt.City) == "" {
+		missing |= 2
+	}
+	if trimSpace(pt.Postcode) == "" {
+		missing |= 4
+	}
+	if missing != 0 {
+		d.note(t.codeAddress, t.name, t.msgAddress[missing])
+	}
+	switch {
+	case pt.Country == "":
+		d.note(t.codeCountry, t.pathCountry, t.msgCountry)
+	case !IsCountry(pt.Country):
+		d.note(t.codeInvalidCountry, t.pathCountry, t.msgInvalidCountry)
+	}
+	if trimSpace(pt.Phone) == "" {
+		d.note(t.codePhone, t.pathPhone, t.msgPhone)
+	}
+	if trimSpace(pt.Email) == "" {
+		d.note(t.codeEmail, t.pathEmail, t.msgEmail)
+	}
+}
+
+// derive builds the normalisation keys of a party in the arena, and records
+// the findings about its phone and e-mail that only building them reveals.
+// fallback is the country assumed for a national phone number when the
+// party's own country is missing or unknown: the route country on its side.
+func (d *Decoder) derive(pt *Party, fallback string, t *partyText) {
+	off := len(d.arena)
+	d.arena = d.fold.appendNameKey(d.arena, pt.Name)
+	d.keepSpan(&pt.NameKey, off)
+
+	off = len(d.arena)
+	d.arena = d.fold.appendAddressKey(d.arena, pt.Street, pt.Postcode, pt.Country)
+	d.keepSpan(&pt.AddressKey, off)
+
+	if trimSpace(pt.Phone) != "" {
+		country := pt.Country
+		if !IsCountry(country) {
+			country = fallback
+		}
+		pt.PhoneInternational = isInternationalPhone(pt.Phone)
+		if !pt.PhoneInternational {
+			d.note(CodePhoneNotInternational, t.pathPhone, t.msgNotInternational)
+		}
+		off = len(d.arena)
+		var ok bool
+		if d.arena, ok = appendPhoneE164(d.arena, pt.Phone, country); ok {
+			d.keepSpan(&pt.PhoneE164, off)
+		} else {
+			d.note(CodeInvalidPhone, t.pathPhone, t.msgInvalidPhone)
+		}
+	}
+
+	if trimSpace(pt.Email) != "" {
+		off = len(d.arena)
+		var at int
+		var ok bool
+		if d.arena, at, ok = appendEmailKey(d.arena, pt.Email); ok {
+			d.refs = append(d.refs,
+				strRef{&pt.EmailKey, span{off, len(d.arena)}},
+				strRef{&pt.EmailDomain, span{at + 1, len(d.arena)}})
+		} else {
+			d.note(CodeInvalidEmail, t.pathEmail, t.msgInvalidEmail)
+		}
+	}
+}
+
+// quote quotes b for a message, cut to a few dozen bytes: findings name the
+// offending value, they do not echo the input.
+func quote(b []byte) string {
+	const limit = 40
+	if len(b) <= limit {
+		return strconv.Quote(string(b))
+	}
+	n := limit
+	for n > 0 && !utf8.RuneStart(b[n]) {
+		n--
+	}
+	return strconv.Quote(string(b[:n])) + "…"
+}
+
+// formatNum formats a number for a message, in plain decimals unless it is
+// huge.
+func formatNum(f float64) string {
+	if math.Abs(f) < 1e15 {
+		return strconv.FormatFloat(f, 'f', -1, 64)
+	}
+	return strconv.FormatFloat(f, 'g', -1, 64)
+}
+
+// trimBytes trims ASCII white space, like trimSpace.
+func trimBytes(b []byte) []byte {
+	for len(b) > 0 && (b[0] == ' ' || b[0] == '\t' || b[0] == '\n' || b[0] == '\r') {
+		b = b[1:]
+	}
+	for len(b) > 0 && (b[len(b)-1] == ' ' || b[len(b)-1] == '\t' || b[len(b)-1] == '\n' || b[len(b)-1] == '\r') {
+		b = b[:len(b)-1]
+	}
+	return b
+}
+
+// upperASCII upper-cases an ASCII letter and leaves other bytes alone.
+func upperASCII(c byte) byte {
+	if 'a' <= c && c <= 'z' {
+		return c - ('a' - 'A')
+	}
+	return c
+}
+
+// equalFoldASCII reports whether b equals the lower-case ASCII string s,
+// ignoring ASCII case.
+func equalFoldASCII(b []byte, s string) bool {
+	if len(b) != len(s) {
+		return false
+	}
+	for i := range b {
+		c := b[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != s[i] {
+			return false
+		}
+	}
+	return true
+}
