@@ -12,26 +12,26 @@ import (
 // wire fields under their wire names, plus fields derived once per parcel.
 // The doc tags are printed by `parcelguard rules env`.
 type Env struct {
-	ItemID             string    `expr:"item_id" doc:"the item identifier (UPU S10 or the carrier's tracking number)"`
-	Operator           string    `expr:"operator" doc:"the operator code that sent the manifest"`
-	OperatorKind       string    `expr:"operator_kind" doc:"post or express (empty when not sent)"`
-	MailClass          string    `expr:"mail_class" doc:"letter, small_packet, parcel, ems or express (empty when not sent)"`
-	Category           string    `expr:"category" doc:"CN 23 category: gift, commercial_sample, documents, returned_goods, sale_of_goods or other"`
-	OriginCountry      string    `expr:"origin_country" doc:"ISO country where the item was posted"`
-	DestinationCountry string    `expr:"destination_country" doc:"ISO country the item is addressed to"`
-	PostedAt           time.Time `expr:"posted_at" doc:"when the item was posted (zero time when not sent)"`
-	OfficeOfOrigin     string    `expr:"office_of_origin" doc:"the office of exchange or acceptance office"`
-	Sender             PartyEnv  `expr:"sender" doc:"the sender (fields below)"`
-	Recipient          PartyEnv  `expr:"recipient" doc:"the recipient (fields below)"`
-	Contents           []ItemEnv `expr:"contents" doc:"the content lines (fields below)"`
-	GrossWeightKg      float64   `expr:"gross_weight_kg" doc:"gross weight in kg (0 when not sent)"`
-	DeclaredValue      float64   `expr:"declared_value" doc:"total declared value in the manifest's currency"`
-	Currency           string    `expr:"currency" doc:"ISO 4217 currency of the values"`
-	PostagePaid        float64   `expr:"postage_paid" doc:"postage paid, in the manifest's currency"`
-	InvoiceNumber      string    `expr:"invoice_number" doc:"invoice number (CN 23 attached documents)"`
-	LicenceNumber      string    `expr:"licence_number" doc:"import or export licence number"`
-	CertificateNumber  string    `expr:"certificate_number" doc:"certificate number"`
-	Amendment          int       `expr:"amendment" doc:"how often the operator re-sent this item's data (0 = first submission)"`
+	ItemID             string     `expr:"item_id" doc:"the item identifier (UPU S10 or the carrier's tracking number)"`
+	Operator           string     `expr:"operator" doc:"the operator code that sent the manifest"`
+	OperatorKind       string     `expr:"operator_kind" doc:"post or express (empty when not sent)"`
+	MailClass          string     `expr:"mail_class" doc:"letter, small_packet, parcel, ems or express (empty when not sent)"`
+	Category           string     `expr:"category" doc:"CN 23 category: gift, commercial_sample, documents, returned_goods, sale_of_goods or other"`
+	OriginCountry      string     `expr:"origin_country" doc:"ISO country where the item was posted"`
+	DestinationCountry string     `expr:"destination_country" doc:"ISO country the item is addressed to"`
+	PostedAt           time.Time  `expr:"posted_at" doc:"when the item was posted (zero time when not sent)"`
+	OfficeOfOrigin     string     `expr:"office_of_origin" doc:"the office of exchange or acceptance office"`
+	Sender             PartyEnv   `expr:"sender" doc:"the sender (fields below)"`
+	Recipient          PartyEnv   `expr:"recipient" doc:"the recipient (fields below)"`
+	Contents           []*ItemEnv `expr:"contents" doc:"the content lines (fields below)"`
+	GrossWeightKg      float64    `expr:"gross_weight_kg" doc:"gross weight in kg (0 when not sent)"`
+	DeclaredValue      float64    `expr:"declared_value" doc:"total declared value in the manifest's currency"`
+	Currency           string     `expr:"currency" doc:"ISO 4217 currency of the values"`
+	PostagePaid        float64    `expr:"postage_paid" doc:"postage paid, in the manifest's currency"`
+	InvoiceNumber      string     `expr:"invoice_number" doc:"invoice number (CN 23 attached documents)"`
+	LicenceNumber      string     `expr:"licence_number" doc:"import or export licence number"`
+	CertificateNumber  string     `expr:"certificate_number" doc:"certificate number"`
+	Amendment          int        `expr:"amendment" doc:"how often the operator re-sent this item's data (0 = first submission)"`
 
 	ValueEUR       float64   `expr:"value_eur" doc:"declared value in EUR through the pack's rate table (0 when the currency has no rate)"`
 	ValueKnown     bool      `expr:"value_known" doc:"whether value_eur could be computed (the currency has a rate)"`
@@ -46,6 +46,10 @@ type Env struct {
 	ReceivedAt     time.Time `expr:"received_at" doc:"when parcelguard received the manifest"`
 	DataDelayHours float64   `expr:"data_delay_hours" doc:"hours between posting and receipt of the data (negative when sent in advance; 0 when posted_at is missing)"`
 	Quality        []string  `expr:"quality" doc:"data-quality codes found on the manifest, e.g. MISSING_SENDER_PHONE"`
+
+	// items backs Contents. Contents holds pointers because expr boxes
+	// every element it touches: a pointer boxes for free, a struct does not.
+	items []ItemEnv
 }
 
 // PartyEnv is a sender or recipient in the rule environment.
@@ -94,7 +98,7 @@ type S10Env struct {
 // fill resets e and fills it from p, reusing e's slices so that a worker
 // that keeps one Env allocates little per parcel.
 func (e *Env) fill(p *manifest.Parcel, s *Set) {
-	contents, chapters, quality := e.Contents[:0], e.HSChapters[:0], e.Quality[:0]
+	contents, chapters, quality, items := e.Contents[:0], e.HSChapters[:0], e.Quality[:0], e.items[:0]
 	*e = Env{
 		ItemID:             p.ItemID,
 		Operator:           p.Operator,
@@ -129,14 +133,15 @@ func (e *Env) fill(p *manifest.Parcel, s *Set) {
 	for i := range p.Contents {
 		it := &p.Contents[i]
 		words := string(manifest.FoldText(nil, it.Description))
-		chapter := hsChapter(it.HSCode)
-		contents = append(contents, ItemEnv{
+		hs := digitsOnly(it.HSCode)
+		chapter := hsChapter(hs)
+		items = append(items, ItemEnv{
 			Description:   it.Description,
 			Words:         words,
 			Quantity:      it.Quantity,
 			NetWeightKg:   it.NetWeightKg,
 			Value:         it.Value,
-			HSCode:        it.HSCode,
+			HSCode:        hs,
 			HSChapter:     chapter,
 			OriginCountry: it.OriginCountry,
 		})
@@ -152,7 +157,10 @@ func (e *Env) fill(p *manifest.Parcel, s *Set) {
 		}
 		text = append(text, words...)
 	}
-	e.Contents, e.HSChapters = contents, chapters
+	for i := range items {
+		contents = append(contents, &items[i])
+	}
+	e.Contents, e.HSChapters, e.items = contents, chapters, items
 	e.Descriptions = string(text)
 
 	for _, f := range p.Quality {
@@ -213,6 +221,23 @@ func hsChapter(code string) int {
 		return 0
 	}
 	return int(code[0]-'0')*10 + int(code[1]-'0')
+}
+
+// digitsOnly drops the dots and spaces operators write in HS codes
+// ("6109.10" → "610910"), allocating only when there are any.
+func digitsOnly(s string) string {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			b := make([]byte, 0, len(s))
+			for j := 0; j < len(s); j++ {
+				if s[j] >= '0' && s[j] <= '9' {
+					b = append(b, s[j])
+				}
+			}
+			return string(b)
+		}
+	}
+	return s
 }
 
 func round2(x float64) float64 { return math.Round(x*100) / 100 }

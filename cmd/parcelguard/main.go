@@ -36,6 +36,7 @@ Usage:
   parcelguard generate [flags]             write synthetic NDJSON manifests
   parcelguard rules check [DIR]            compile a rule pack (default: the embedded pack)
   parcelguard rules test [DIR]             compile a rule pack and run its tests
+  parcelguard rules list [DIR]             list the pack's rules as a Markdown table
   parcelguard rules env [DIR]              list every name rules can use
   parcelguard help                         this text
 

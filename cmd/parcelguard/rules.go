@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"reflect"
+	"strings"
 	"time"
 
 	"github.com/parcelguard/parcelguard/rules"
@@ -14,7 +15,7 @@ import (
 
 func (m *Main) rules(_ context.Context, args []string) error {
 	if len(args) == 0 {
-		fmt.Fprint(m.Stderr, "Usage: parcelguard rules check|test|env [DIR]\n")
+		fmt.Fprint(m.Stderr, "Usage: parcelguard rules check|test|list|env [DIR]\n")
 		return errUsage
 	}
 	sub, rest := args[0], args[1:]
@@ -56,6 +57,16 @@ func (m *Main) rules(_ context.Context, args []string) error {
 			return errFailed
 		}
 		return nil
+	case "list":
+		set, err := loadPack(dir, rules.LoadOptions{SkipTests: true})
+		if err != nil {
+			return m.packFailure(err)
+		}
+		fmt.Fprintf(m.Stdout, "| rule | indicators | score | lane | mode | title |\n|---|---|---|---|---|---|\n")
+		for _, r := range set.Rules {
+			fmt.Fprintf(m.Stdout, "| `%s` | %s | %d | %s | %s | %s |\n", r.ID, strings.Join(r.Tags, ", "), r.Score, r.Outcome, r.Mode, r.Title)
+		}
+		return nil
 	case "env":
 		set, err := loadPack(dir, rules.LoadOptions{SkipTests: true})
 		if err != nil {
@@ -64,7 +75,7 @@ func (m *Main) rules(_ context.Context, args []string) error {
 		writeEnv(m.Stdout, set)
 		return nil
 	}
-	fmt.Fprintf(m.Stderr, "parcelguard rules: unknown subcommand %q (want check, test or env)\n", sub)
+	fmt.Fprintf(m.Stderr, "parcelguard rules: unknown subcommand %q (want check, test, list or env)\n", sub)
 	return errUsage
 }
 
@@ -119,8 +130,8 @@ func writeFields(w io.Writer, prefix string, t reflect.Type) {
 		switch {
 		case ft.Kind() == reflect.Struct && ft != reflect.TypeFor[timeType]():
 			writeFields(w, prefix+name+".", ft)
-		case ft.Kind() == reflect.Slice && ft.Elem().Kind() == reflect.Struct:
-			writeFields(w, prefix+name+"[].", ft.Elem())
+		case ft.Kind() == reflect.Slice && ft.Elem().Kind() == reflect.Pointer:
+			writeFields(w, prefix+name+"[].", ft.Elem().Elem())
 		}
 	}
 }
@@ -142,6 +153,8 @@ func typeName(t reflect.Type) string {
 		return "float"
 	case t.Kind() == reflect.Struct:
 		return "object"
+	case t.Kind() == reflect.Pointer:
+		return typeName(t.Elem())
 	case t.Kind() == reflect.Slice:
 		return "[]" + typeName(t.Elem())
 	}
