@@ -47,6 +47,14 @@ type Env struct {
 	DataDelayHours float64   `expr:"data_delay_hours" doc:"hours between posting and receipt of the data (negative when sent in advance; 0 when posted_at is missing)"`
 	Quality        []string  `expr:"quality" doc:"data-quality codes found on the manifest, e.g. MISSING_SENDER_PHONE"`
 
+	// The helper functions (see helpers). Their doc tags are in Functions.
+	InList    func(list, value string) bool  `expr:"in_list"`
+	HasTerm   func(list, text string) bool   `expr:"has_term"`
+	Term      func(list, text string) string `expr:"term"`
+	HasPrefix func(list, code string) bool   `expr:"has_prefix"`
+	Cents     func(x float64) int            `expr:"cents"`
+	Repeated  func(s string) bool            `expr:"repeated"`
+
 	// items backs Contents. Contents holds pointers because expr boxes
 	// every element it touches: a pointer boxes for free, a struct does not.
 	items []ItemEnv
@@ -118,6 +126,12 @@ func (e *Env) fill(p *manifest.Parcel, s *Set) {
 		CertificateNumber:  p.CertificateNumber,
 		Amendment:          p.Amendment,
 		ReceivedAt:         p.ReceivedAt,
+		InList:             s.helpers.inList,
+		HasTerm:            s.helpers.hasTerm,
+		Term:               s.helpers.term,
+		HasPrefix:          s.helpers.hasPrefix,
+		Cents:              cents,
+		Repeated:           repeated,
 		S10: S10Env{
 			Form:    p.S10.Form,
 			Valid:   p.S10.Valid,

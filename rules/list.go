@@ -46,19 +46,25 @@ type List struct {
 	Kind        ListKind
 	File        string
 	Description string
-	entries     map[string]struct{}
-	// firsts holds the first word of every multi-word term, so that term
-	// matching tries longer phrases only where one can start.
-	firsts   map[string]struct{}
+	// entries maps each entry to isEntry, and — in term lists — the first
+	// word of every multi-word term to startsPhrase, so that matching costs
+	// one lookup per word and tries longer phrases only where one starts.
+	entries  map[string]uint8
+	n        int
 	maxWords int
 }
 
+const (
+	isEntry uint8 = 1 << iota
+	startsPhrase
+)
+
 // Len returns the number of distinct entries.
-func (l *List) Len() int { return len(l.entries) }
+func (l *List) Len() int { return l.n }
 
 // readList parses a list file. Errors name the line and say what to fix.
 func readList(name string, kind ListKind, file string, r io.Reader) (*List, error) {
-	l := &List{Name: name, Kind: kind, File: file, entries: map[string]struct{}{}, firsts: map[string]struct{}{}}
+	l := &List{Name: name, Kind: kind, File: file, entries: map[string]uint8{}}
 	switch kind {
 	case KindAddresses, KindPhones:
 		return l, l.readCSV(r)
@@ -165,14 +171,17 @@ func (l *List) normalise(s string) (string, error) {
 }
 
 func (l *List) add(key string) {
-	l.entries[key] = struct{}{}
+	if l.entries[key]&isEntry == 0 {
+		l.n++
+	}
+	l.entries[key] |= isEntry
 	if l.Kind != KindTerms {
 		return
 	}
 	words := strings.Count(key, " ") + 1
 	l.maxWords = max(l.maxWords, words)
 	if words > 1 {
-		l.firsts[key[:strings.IndexByte(key, ' ')]] = struct{}{}
+		l.entries[key[:strings.IndexByte(key, ' ')]] |= startsPhrase
 	}
 }
 
@@ -182,8 +191,7 @@ func (l *List) contains(value string) bool {
 	if l.Kind == KindTerms && !isFolded(value) {
 		var buf [256]byte
 		folded := manifest.FoldText(buf[:0], value)
-		_, ok := l.entries[string(folded)]
-		return ok
+		return l.entries[string(folded)]&isEntry != 0
 	}
 	switch l.Kind {
 	case KindCodes:
@@ -195,8 +203,7 @@ func (l *List) contains(value string) bool {
 			value = manifest.NameKey(value)
 		}
 	}
-	_, ok := l.entries[value]
-	return ok
+	return l.entries[value]&isEntry != 0
 }
 
 // hasTerm reports whether text contains an entry of a term list on word
@@ -216,14 +223,15 @@ func (l *List) term(text string) string {
 			end += start
 		}
 		word := text[start:end]
-		if _, ok := l.firsts[word]; ok {
+		flags := l.entries[word]
+		if flags&startsPhrase != 0 {
 			// The longest phrase wins, so that "research chemical" is
 			// reported rather than "research".
 			if t := l.phrase(text, start, end); t != "" {
 				return t
 			}
 		}
-		if _, ok := l.entries[word]; ok {
+		if flags&isEntry != 0 {
 			return word
 		}
 		start = end + 1
@@ -242,7 +250,7 @@ func (l *List) phrase(text string, start, end int) string {
 		} else {
 			end += 1 + next
 		}
-		if _, ok := l.entries[text[start:end]]; ok {
+		if l.entries[text[start:end]]&isEntry != 0 {
 			best = text[start:end]
 		}
 	}
@@ -253,7 +261,7 @@ func (l *List) phrase(text string, start, end int) string {
 func (l *List) hasPrefix(value string) bool {
 	value = upperASCII(value)
 	for i := 1; i <= len(value); i++ {
-		if _, ok := l.entries[value[:i]]; ok {
+		if l.entries[value[:i]]&isEntry != 0 {
 			return true
 		}
 	}

@@ -151,6 +151,7 @@ func Load(fsys fs.FS, opts LoadOptions) (*Set, error) {
 		opts.MaxNodes = DefaultMaxNodes
 	}
 	l := &loader{fsys: fsys, opts: opts, set: &Set{lists: map[string]*List{}, rates: manifest.DefaultRates()}}
+	l.set.bindHelpers()
 	base := l.readPack()
 	if len(l.problems) == 0 {
 		l.readRules()
@@ -162,6 +163,7 @@ func Load(fsys fs.FS, opts LoadOptions) (*Set, error) {
 		return nil, &PackError{Problems: l.problems}
 	}
 	l.set.Version = l.version()
+	l.set.all = l.compileAll()
 	return l.set, nil
 }
 

@@ -185,7 +185,7 @@ func TestMaxNodes(t *testing.T) {
 }
 
 func TestTerms(t *testing.T) {
-	l := &List{Kind: KindTerms, entries: map[string]struct{}{}, firsts: map[string]struct{}{}}
+	l := &List{Kind: KindTerms, entries: map[string]uint8{}}
 	for _, term := range []string{"research chemical", "research chemical sample", "pill", "pick up point", "as per invoice"} {
 		l.add(string(manifest.FoldText(nil, term)))
 	}

@@ -30,6 +30,12 @@ type Set struct {
 
 	lists map[string]*List
 	rates manifest.Rates
+	// all evaluates every rule's when in one VM run, returning a []any of
+	// bools in rule order. It saves the per-run set-up that dominates
+	// small expressions. Nil when the combined program could not be built;
+	// Machine.MatchAll then runs the rules one by one.
+	all     *vm.Program
+	helpers helpers
 }
 
 // Lists returns the pack's lists sorted by name.
@@ -114,6 +120,33 @@ func (m *Machine) Match(r *Rule) (bool, error) {
 	return fired, nil
 }
 
+// MatchAll evaluates every rule of the loaded set and stores in fired
+// whether each fired, in rule order; fired is grown to len(set.Rules). A rule
+// that fails to run counts as not fired and its error is returned in errs.
+func (m *Machine) MatchAll(fired []bool) ([]bool, []error) {
+	rules := m.set.Rules
+	fired = append(fired[:0], make([]bool, len(rules))...)
+	if m.set.all != nil {
+		out, err := m.vm.Run(m.set.all, &m.env)
+		if res, ok := out.([]any); ok && err == nil && len(res) == len(rules) {
+			for i, v := range res {
+				fired[i], _ = v.(bool)
+			}
+			return fired, nil
+		}
+		// One rule failed: run them one by one to say which.
+	}
+	var errs []error
+	for i, r := range rules {
+		ok, err := m.Match(r)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		fired[i] = ok
+	}
+	return fired, errs
+}
+
 // Explain renders r's explanation for the loaded parcel; the title stands in
 // when the rule has none or it fails.
 func (m *Machine) Explain(r *Rule) string {
@@ -127,39 +160,45 @@ func (m *Machine) Explain(r *Rule) string {
 	return r.Title
 }
 
-// functions binds the helper functions to this set's lists.
+// helpers are the list and text functions rules call most, bound to one
+// set's lists. They reach rules as fields of Env rather than as expr
+// functions because expr calls a typed function field directly off its
+// stack, while an expr function costs an argument slice per call.
+type helpers struct {
+	inList    func(string, string) bool
+	hasTerm   func(string, string) bool
+	term      func(string, string) string
+	hasPrefix func(string, string) bool
+}
+
+func (s *Set) bindHelpers() {
+	// The list names are checked at compile time (listCheck), so a lookup
+	// cannot miss.
+	s.helpers = helpers{
+		inList:    func(list, v string) bool { return s.lists[list].contains(v) },
+		hasTerm:   func(list, text string) bool { return s.lists[list].hasTerm(text) },
+		term:      func(list, text string) string { return s.lists[list].term(text) },
+		hasPrefix: func(list, code string) bool { return s.lists[list].hasPrefix(code) },
+	}
+}
+
+// functions declares the functions used mostly in explanations.
 func (s *Set) functions() []expr.Option {
-	list := func(name any) *List { return s.lists[name.(string)] }
 	return []expr.Option{
-		expr.Function("in_list", func(p ...any) (any, error) {
-			return list(p[0]).contains(p[1].(string)), nil
-		}, new(func(string, string) bool)),
-		expr.Function("has_term", func(p ...any) (any, error) {
-			return list(p[0]).hasTerm(p[1].(string)), nil
-		}, new(func(string, string) bool)),
-		expr.Function("term", func(p ...any) (any, error) {
-			return list(p[0]).term(p[1].(string)), nil
-		}, new(func(string, string) string)),
-		expr.Function("has_prefix", func(p ...any) (any, error) {
-			return list(p[0]).hasPrefix(p[1].(string)), nil
-		}, new(func(string, string) bool)),
 		expr.Function("money", func(p ...any) (any, error) {
 			return strconv.FormatFloat(p[0].(float64), 'f', 2, 64), nil
 		}, new(func(float64) string)),
 		expr.Function("kg", func(p ...any) (any, error) {
 			return strconv.FormatFloat(p[0].(float64), 'f', 3, 64) + " kg", nil
 		}, new(func(float64) string)),
-		expr.Function("cents", func(p ...any) (any, error) {
-			return int(math.Round(p[0].(float64)*100)) % 100, nil
-		}, new(func(float64) int)),
-		expr.Function("repeated", func(p ...any) (any, error) {
-			return repeated(p[0].(string)), nil
-		}, new(func(string) bool)),
 		expr.Function("sprintf", func(p ...any) (any, error) {
 			return fmt.Sprintf(p[0].(string), p[1:]...), nil
 		}, new(func(string, ...any) string)),
 	}
 }
+
+// cents is the rule function cents(x).
+func cents(x float64) int { return int(math.Round(x*100)) % 100 }
 
 // Functions documents the helper functions for `parcelguard rules env`.
 var Functions = []struct{ Signature, Doc string }{

@@ -97,7 +97,7 @@ func New(r Rules, cfg Config) *Scorer {
 	}
 	s := &Scorer{rules: r, cfg: cfg}
 	s.threshold = uint64(math.Min(math.Max(cfg.SampleRate, 0), 1) * math.MaxUint64)
-	s.machines.New = func() any { return new(rules.Machine) }
+	s.machines.New = func() any { return new(machine) }
 	return s
 }
 
@@ -109,7 +109,7 @@ func (s *Scorer) Score(p *manifest.Parcel) Assessment {
 		p.ReceivedAt = now
 	}
 	set := s.rules.Current()
-	m := s.machines.Get().(*rules.Machine)
+	m := s.machines.Get().(*machine)
 	defer s.machines.Put(m)
 	m.Load(set, p)
 
@@ -125,16 +125,13 @@ func (s *Scorer) Score(p *manifest.Parcel) Assessment {
 		ReceivedAt:  p.ReceivedAt,
 	}
 	forced := Release
-	for _, r := range set.Rules {
-		if !r.ActiveAt(p.ReceivedAt) {
-			continue
-		}
-		fired, err := m.Match(r)
-		if err != nil {
-			a.Errors = append(a.Errors, err.Error())
-			continue
-		}
-		if !fired {
+	fired, errs := m.MatchAll(m.fired)
+	m.fired = fired
+	for _, err := range errs {
+		a.Errors = append(a.Errors, err.Error())
+	}
+	for i, r := range set.Rules {
+		if !fired[i] || !r.ActiveAt(p.ReceivedAt) {
 			continue
 		}
 		hit := Hit{Rule: r.ID, Score: r.Score, Reason: m.Explain(r), Outcome: Outcome(r.Outcome)}
@@ -172,6 +169,12 @@ func (s *Scorer) Score(p *manifest.Parcel) Assessment {
 		a.Outcome, a.Sampled = Inspect, true
 	}
 	return a
+}
+
+// machine is a rules.Machine with the scratch space one Score call needs.
+type machine struct {
+	rules.Machine
+	fired []bool
 }
 
 // sampled decides random compliance selection from the item id and seed

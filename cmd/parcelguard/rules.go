@@ -122,8 +122,8 @@ func writeFields(w io.Writer, prefix string, t reflect.Type) {
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
 		name := f.Tag.Get("expr")
-		if name == "" || name == "-" {
-			continue
+		if name == "" || name == "-" || f.Type.Kind() == reflect.Func {
+			continue // functions are listed with rules.Functions
 		}
 		ft := f.Type
 		fmt.Fprintf(w, "%-32s %-10s %s\n", prefix+name, typeName(ft), f.Tag.Get("doc"))
