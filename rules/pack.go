@@ -156,8 +156,11 @@ func Load(fsys fs.FS, opts LoadOptions) (*Set, error) {
 	if len(l.problems) == 0 {
 		l.readRules()
 	}
+	if len(l.problems) == 0 {
+		l.prepareTests(base)
+	}
 	if len(l.problems) == 0 && !opts.SkipTests {
-		l.runTests(base)
+		l.runTests()
 	}
 	if len(l.problems) > 0 {
 		return nil, &PackError{Problems: l.problems}

@@ -91,11 +91,7 @@ func merge(base, over map[string]any) map[string]any {
 	return out
 }
 
-func (l *loader) runTests(base *yaml.Node) {
-	l.prepareTests(base)
-	if len(l.problems) > 0 {
-		return
-	}
+func (l *loader) runTests() {
 	for _, res := range l.set.Test() {
 		if !res.Passed() {
 			l.fail(Problem{File: res.File, Rule: res.Rule, Line: res.Line, Message: res.String()[len(fmt.Sprintf("%s:%d: rule %s: ", res.File, res.Line, res.Rule)):]})

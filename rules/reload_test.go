@@ -11,7 +11,7 @@ import (
 
 // writePack writes the files of a test pack into dir, each by rename as
 // editors and Kubernetes do.
-func writePack(t *testing.T, dir string, files map[string]string) {
+func writePack(t testing.TB, dir string, files map[string]string) {
 	t.Helper()
 	for name, data := range files {
 		path := filepath.Join(dir, name)

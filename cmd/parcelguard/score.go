@@ -69,6 +69,7 @@ func (m *Main) score(ctx context.Context, args []string) error {
 	run := &scoreRun{
 		scorer:  sc,
 		dec:     manifest.Decoder{MaxBytes: *maxBytes},
+		out:     out,
 		enc:     json.NewEncoder(out),
 		stderr:  m.Stderr,
 		quiet:   *quiet,
@@ -130,6 +131,7 @@ type scoreRun struct {
 	scorer  *scorer.Scorer
 	dec     manifest.Decoder
 	p       manifest.Parcel
+	out     *bufio.Writer
 	enc     *json.Encoder
 	stderr  io.Writer
 	quiet   bool
@@ -178,6 +180,13 @@ func (r *scoreRun) stream(ctx context.Context, name string, in io.Reader, maxByt
 		r.sum.add(&a, planted)
 		if !r.quiet {
 			if err := r.enc.Encode(&a); err != nil {
+				return fmt.Errorf("writing assessments: %w", err)
+			}
+		}
+		// A stream that pauses gets its assessments now, not when the
+		// buffer fills.
+		if lr.r.Buffered() == 0 {
+			if err := r.out.Flush(); err != nil {
 				return fmt.Errorf("writing assessments: %w", err)
 			}
 		}
