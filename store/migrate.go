@@ -1,0 +1,225 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/ClickHouse/clickhouse-go/v2"
+)
+
+// migration is one numbered schema change: statements run in order, once.
+// Every statement must be idempotent (IF NOT EXISTS), because two processes
+// starting together may both run a migration before either records it.
+type migration struct {
+	version    uint32
+	name       string
+	statements func(f features) []string
+}
+
+// migrations is the schema history, oldest first. Append only: a migration
+// that has shipped is never edited.
+var migrations = []migration{
+	{version: 1, name: "initial tables", statements: func(f features) []string {
+		lc := f.lc()
+		return []string{
+			// assessments holds one row per delivery of an item.
+			// ReplacingMergeTree(version) keyed by item_id alone keeps, after
+			// merges, the row with the highest version: the newest amendment,
+			// then the newest assessment. Merges run in the background and
+			// only within a partition, so reads collapse duplicates
+			// themselves (see Get). The partition is the month the
+			// manifest was received: a value parcelguard controls, unlike
+			// posted_at, which an operator could scatter over decades.
+			`CREATE TABLE IF NOT EXISTS assessments (
+    item_id String,
+    operator ` + lc + `,
+    operator_kind ` + lc + `,
+    mail_class ` + lc + `,
+    category ` + lc + `,
+    origin_country ` + lc + `,
+    destination_country ` + lc + `,
+    posted_at DateTime,
+    received_at DateTime,
+    assessed_at DateTime,
+    amendment UInt32,
+    version UInt64,
+    score Int32,
+    outcome ` + lc + `,
+    sampled UInt8,
+    hit_rules Array(` + lc + `),
+    hit_scores Array(Int32),
+    hit_reasons Array(String),
+    hit_outcomes Array(` + lc + `),
+    shadow_rules Array(` + lc + `),
+    shadow_scores Array(Int32),
+    shadow_reasons Array(String),
+    shadow_outcomes Array(` + lc + `),
+    quality_codes Array(` + lc + `),
+    quality_paths Array(String),
+    quality_messages Array(String),
+    errors Array(String),
+    pack_version ` + lc + `,
+    sender_name_key String,
+    sender_address_key String,
+    sender_phone_e164 String,
+    sender_email_key String,
+    recipient_name_key String,
+    recipient_address_key String,
+    recipient_phone_e164 String,
+    recipient_email_key String,
+    declared_value Float64,
+    currency ` + lc + `,
+    gross_weight_kg Float64,
+    raw String` + f.zstd() + `
+) ENGINE = ReplacingMergeTree(version)
+PARTITION BY toYYYYMM(received_at)
+ORDER BY item_id`,
+			`CREATE TABLE IF NOT EXISTS rejects (
+    received_at DateTime,
+    source ` + lc + `,
+    topic ` + lc + `,
+    ` + "`partition`" + ` Int32,
+    ` + "`offset`" + ` Int64,
+    key String,
+    code ` + lc + `,
+    path String,
+    message String,
+    raw String` + f.zstd() + `
+) ENGINE = MergeTree
+PARTITION BY toYYYYMM(received_at)
+ORDER BY (received_at, code)`,
+			`CREATE TABLE IF NOT EXISTS dispositions (
+    item_id String,
+    recorded_at DateTime,
+    officer String,
+    outcome ` + lc + `,
+    substance String,
+    note String
+) ENGINE = MergeTree
+PARTITION BY toYYYYMM(recorded_at)
+ORDER BY (item_id, recorded_at)`,
+			`CREATE TABLE IF NOT EXISTS audit_log (
+    at DateTime,
+    actor String,
+    role ` + lc + `,
+    action ` + lc + `,
+    object String,
+    remote_addr String,
+    detail String
+) ENGINE = MergeTree
+PARTITION BY toYYYYMM(at)
+ORDER BY (at, actor)`,
+		}
+	}},
+}
+
+const createMigrationsTable = `CREATE TABLE IF NOT EXISTS schema_migrations (
+    version UInt32,
+    name String,
+    applied_at DateTime
+) ENGINE = ReplacingMergeTree
+ORDER BY version`
+
+type appliedMigration struct {
+	Version   uint32
+	Name      string
+	AppliedAt time.Time
+}
+
+var appliedColumns = []column[appliedMigration]{
+	col("version", func(m *appliedMigration) *uint32 { return &m.Version }),
+	col("name", func(m *appliedMigration) *string { return &m.Name }),
+	timeCol("applied_at", func(m *appliedMigration) *time.Time { return &m.AppliedAt }),
+}
+
+// Migrate brings the schema up to date: it applies, in order, every
+// migration not yet recorded in schema_migrations and records it. It is safe
+// to run on every start and from two processes at once.
+func (s *Store) Migrate(ctx context.Context) error {
+	if err := s.ddl(ctx, createMigrationsTable); err != nil {
+		return fmt.Errorf("creating schema_migrations: %w", err)
+	}
+	applied, err := s.appliedMigrations(ctx)
+	if err != nil {
+		return err
+	}
+	for _, m := range migrations {
+		if applied[m.version] {
+			continue
+		}
+		for i, stmt := range m.statements(s.features) {
+			if err := s.ddl(ctx, stmt); err != nil {
+				return fmt.Errorf("applying migration %d (%s), statement %d: %w", m.version, m.name, i+1, err)
+			}
+		}
+		// Two processes racing here both insert a row; the table collapses
+		// them and readers use DISTINCT.
+		applied := []appliedMigration{{Version: m.version, Name: m.name, AppliedAt: time.Now()}}
+		if err := insert(ctx, s.conn, "schema_migrations", appliedColumns, applied); err != nil {
+			return fmt.Errorf("recording migration %d: %w", m.version, err)
+		}
+		s.log.Info("applied schema migration", "version", m.version, "name", m.name)
+	}
+	return nil
+}
+
+// SchemaVersion is the highest migration applied to the database, 0 when
+// none is.
+func (s *Store) SchemaVersion(ctx context.Context) (uint32, error) {
+	var v uint32
+	if err := s.conn.QueryRow(ctx, "SELECT max(version) FROM schema_migrations").Scan(&v); err != nil {
+		return 0, fmt.Errorf("reading schema version: %w", err)
+	}
+	return v, nil
+}
+
+func (s *Store) appliedMigrations(ctx context.Context) (map[uint32]bool, error) {
+	rows, err := s.conn.Query(ctx, "SELECT DISTINCT version FROM schema_migrations")
+	if err != nil {
+		return nil, fmt.Errorf("reading applied migrations: %w", err)
+	}
+	defer rows.Close()
+	applied := map[uint32]bool{}
+	for rows.Next() {
+		var v uint32
+		if err := rows.Scan(&v); err != nil {
+			return nil, fmt.Errorf("reading applied migrations: %w", err)
+		}
+		applied[v] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("reading applied migrations: %w", err)
+	}
+	return applied, nil
+}
+
+// ddl runs one idempotent schema statement. ClickHouse can refuse a CREATE
+// ... IF NOT EXISTS that races another session creating the same table
+// ("already exists" or "is creating or attaching right now"); running it
+// again then succeeds, so those errors are retried a few times.
+func (s *Store) ddl(ctx context.Context, stmt string) error {
+	var err error
+	for attempt := 0; attempt < 5; attempt++ {
+		if err = s.conn.Exec(ctx, stmt); err == nil || !ddlRace(err) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Duration(attempt+1) * 100 * time.Millisecond):
+		}
+	}
+	return err
+}
+
+func ddlRace(err error) bool {
+	var ex *clickhouse.Exception
+	if !errors.As(err, &ex) {
+		return false
+	}
+	const tableAlreadyExists = 57
+	return ex.Code == tableAlreadyExists || strings.Contains(ex.Message, "right now")
+}
