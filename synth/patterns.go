@@ -589,12 +589,7 @@ func (g *Generator) placeholderParty(p *parcel) {
 	if r.IntN(100) < 25 {
 		p.sender.email = append(p.sender.email[:0], pickString(r, placeholderEmails)...)
 	}
-	g.setCurrency(p, p.origin)
-	g.lightCategory(p)
-	g.shadyContents(p, wordsFor(p.origin))
-	g.lightOperator(p)
-	g.finish(p)
-	p.posted = g.postedAt()
+	g.finishLight(p)
 }
 
 // lightOperator sends a light suspect parcel by post, as a small packet
@@ -700,12 +695,7 @@ func (g *Generator) watchlisted(p *parcel) {
 	if mask&2 != 0 {
 		p.sender.email = append(p.sender.email[:0], pickString(r, watchEmails)...)
 	}
-	g.setCurrency(p, p.origin)
-	g.lightCategory(p)
-	g.shadyContents(p, wordsFor(p.origin))
-	g.lightOperator(p)
-	g.finish(p)
-	p.posted = g.postedAt()
+	g.finishLight(p)
 }
 
 // dropAddress: many differently named recipients at one address, spelt
@@ -720,6 +710,13 @@ func (g *Generator) dropAddress(p *parcel) {
 	p.recipient.street = append(p.recipient.street[:0], pickString(r, s.spellings)...)
 	p.recipient.city = append(p.recipient.city[:0], s.city...)
 	p.recipient.postcode = append(p.recipient.postcode[:0], s.postcode...)
+	g.finishLight(p)
+}
+
+// finishLight completes a light suspect parcel: currency, a light category,
+// shady contents worded for the origin, a light operator, totals and the
+// posting time.
+func (g *Generator) finishLight(p *parcel) {
 	g.setCurrency(p, p.origin)
 	g.lightCategory(p)
 	g.shadyContents(p, wordsFor(p.origin))
