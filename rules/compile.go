@@ -172,25 +172,19 @@ func containsKind(kinds []ListKind, k ListKind) bool {
 	return false
 }
 
-// compileAll builds one program that evaluates every rule's when in order.
-// Each expression was compiled and type-checked on its own already; should
-// the combination fail to build (an expression form that cannot be nested),
-// the set simply evaluates rule by rule.
+// compileAll builds one program that evaluates every rule's when in order,
+// reading each environment field once (see hoisted). Each expression was
+// compiled and type-checked on its own already; should the combination fail
+// to build, the set simply evaluates rule by rule.
 func (l *loader) compileAll() *vm.Program {
-	var b strings.Builder
-	b.WriteString("[")
+	whens := make([]string, len(l.set.Rules))
 	for i, r := range l.set.Rules {
-		if i > 0 {
-			b.WriteString(",\n")
-		}
-		b.WriteString("(")
-		b.WriteString(r.When)
-		b.WriteString("\n)")
+		whens[i] = r.When
 	}
-	b.WriteString("]")
+	source, h := hoisted(whens)
 	maxNodes := l.opts.MaxNodes * uint(len(l.set.Rules)+1)
-	opts := append(l.set.functions(), expr.Env(Env{}), expr.MaxNodes(maxNodes))
-	prog, err := expr.Compile(b.String(), opts...)
+	opts := append(l.set.functions(), expr.Env(Env{}), expr.MaxNodes(maxNodes), expr.Patch(h))
+	prog, err := expr.Compile(source, opts...)
 	if err != nil {
 		return nil
 	}
