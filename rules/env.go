@@ -140,8 +140,8 @@ func (e *Env) fill(p *manifest.Parcel, s *Set) {
 			Country: p.S10.Country,
 		},
 	}
-	e.Sender.fill(&p.Sender, s)
-	e.Recipient.fill(&p.Recipient, s)
+	e.Sender.fill(&p.Sender, s, s.uses["sender.address"] || s.uses["sender.locker"])
+	e.Recipient.fill(&p.Recipient, s, s.uses["recipient.address"] || s.uses["recipient.locker"])
 
 	var text []byte
 	for i := range p.Contents {
@@ -193,7 +193,10 @@ func (e *Env) fill(p *manifest.Parcel, s *Set) {
 	}
 }
 
-func (pe *PartyEnv) fill(p *manifest.Party, s *Set) {
+// fill fills pe from p. The folded address and the locker check cost more
+// than the rest together, so they are worked out only when the pack reads
+// them (address); no expression can tell the difference.
+func (pe *PartyEnv) fill(p *manifest.Party, s *Set, address bool) {
 	*pe = PartyEnv{
 		Name:               p.Name,
 		Business:           p.Business,
@@ -214,6 +217,9 @@ func (pe *PartyEnv) fill(p *manifest.Party, s *Set) {
 	}
 	if p.NameKey == "" {
 		pe.NameTokens = 0
+	}
+	if !address {
+		return
 	}
 	if p.Street != "" || p.Postcode != "" || p.City != "" {
 		var b []byte

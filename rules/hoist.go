@@ -129,3 +129,20 @@ func envPath(n ast.Node) (string, bool) {
 	}
 	return "", false
 }
+
+// uses returns the environment paths that the pack's expressions read.
+func (l *loader) uses() map[string]bool {
+	c := pathCollector{}
+	for _, r := range l.set.Rules {
+		for _, src := range []string{r.When, r.Explain} {
+			if tree, err := parser.Parse(src); err == nil {
+				ast.Walk(&tree.Node, c)
+			}
+		}
+	}
+	out := make(map[string]bool, len(c))
+	for p := range c {
+		out[p] = true
+	}
+	return out
+}

@@ -157,6 +157,7 @@ func Load(fsys fs.FS, opts LoadOptions) (*Set, error) {
 		l.readRules()
 	}
 	if len(l.problems) == 0 {
+		l.set.uses = l.uses()
 		l.prepareTests(base)
 	}
 	if len(l.problems) == 0 && !opts.SkipTests {

@@ -36,6 +36,8 @@ type Set struct {
 	// Machine.MatchAll then runs the rules one by one.
 	all     *vm.Program
 	helpers helpers
+	// uses holds the environment paths the pack's expressions read.
+	uses map[string]bool
 }
 
 // Lists returns the pack's lists sorted by name.
