@@ -47,3 +47,36 @@ func BenchmarkScoreDefaultPack(b *testing.B) {
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "parcels/s")
 	_ = flagged
 }
+
+// BenchmarkScoreDefaultPackParallel is BenchmarkScoreDefaultPack on every
+// core, each goroutine with its own decoder: the throughput of one engine.
+func BenchmarkScoreDefaultPackParallel(b *testing.B) {
+	loader, err := rules.NewLoader(rules.LoaderConfig{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	now := time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)
+	s := New(loader, Config{SampleRate: 0.002, Now: func() time.Time { return now }})
+	g := synth.New(synth.Config{Seed: 7, Start: now.Add(-24 * time.Hour), Span: 24 * time.Hour})
+	const n = 4096
+	inputs := make([][]byte, n)
+	for i := range inputs {
+		inputs[i] = g.Next(nil)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		var (
+			dec manifest.Decoder
+			p   manifest.Parcel
+		)
+		for i := 0; pb.Next(); i++ {
+			if err := dec.Decode(inputs[i%n], now, &p); err != nil {
+				b.Error(err)
+				return
+			}
+			s.Score(&p)
+		}
+	})
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "parcels/s")
+}
