@@ -1,0 +1,413 @@
+package stream
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strconv"
+	"time"
+
+	"github.com/segmentio/kafka-go"
+
+	"github.com/parcelguard/parcelguard/manifest"
+)
+
+// Dead-letter headers.
+const (
+	HeaderReasonCode      = "parcelguard-reason-code"
+	HeaderReason          = "parcelguard-reason"
+	HeaderPath            = "parcelguard-path"
+	HeaderSourceTopic     = "parcelguard-source-topic"
+	HeaderSourcePartition = "parcelguard-source-partition"
+	HeaderSourceOffset    = "parcelguard-source-offset"
+	HeaderRejectedAt      = "parcelguard-rejected-at"
+	// HeaderTruncated is set, to the original length, on a dead letter
+	// whose value had to be shortened because the topic refused it whole.
+	HeaderTruncated = "parcelguard-truncated"
+)
+
+// job is a fetched message on its way to a worker.
+type job struct {
+	msg kafka.Message
+	ref ref
+}
+
+// item is a worker's result: a record, or a reject with its dead letter.
+type item struct {
+	ref    ref
+	record Record
+	// value is the assessment JSON for the outbound topic, nil when off.
+	value  []byte
+	reject *Reject
+	dead   kafka.Message
+}
+
+// work decodes and scores jobs until jobs is closed. Each worker has its
+// own Decoder; each message gets its own Parcel, which keeps the message
+// value as Parcel.Raw.
+func (p *Pipeline) work(ctx context.Context, jobs <-chan job, out chan<- item) {
+	dec := manifest.Decoder{MaxBytes: p.cfg.MaxMessageBytes}
+	for j := range jobs {
+		if j.ref.part.revoked.Load() {
+			j.ref.part.drop(j.ref.seq)
+			continue
+		}
+		if ctx.Err() != nil {
+			p.abandon([]ref{j.ref})
+			continue
+		}
+		it := p.process(&dec, &j.msg)
+		it.ref = j.ref
+		select {
+		case out <- it:
+		case <-ctx.Done():
+			p.abandon([]ref{j.ref})
+		}
+	}
+}
+
+// process decodes and scores one message. The receipt time is the Kafka
+// message timestamp, so that a redelivered message is received at the
+// same time; messages without one get the clock's time.
+func (p *Pipeline) process(dec *manifest.Decoder, m *kafka.Message) item {
+	received := m.Time
+	if received.Unix() <= 0 {
+		received = p.cfg.Now()
+	}
+	received = received.UTC()
+	parcel := new(manifest.Parcel)
+	if err := dec.Decode(m.Value, received, parcel); err != nil {
+		p.m.rejected.Add(1)
+		r := &Reject{
+			ReceivedAt: received,
+			Topic:      m.Topic,
+			Partition:  m.Partition,
+			Offset:     m.Offset,
+			Key:        m.Key,
+			Value:      m.Value,
+			Code:       "INVALID",
+			Message:    err.Error(),
+		}
+		var rej *manifest.Rejection
+		if errors.As(err, &rej) && len(rej.Findings) > 0 {
+			r.Code = rej.Code()
+			r.Path = rej.Findings[0].Path
+		}
+		return item{reject: r, dead: deadLetter(r, p.cfg.Now())}
+	}
+	a := p.cfg.Scorer.Score(parcel)
+	it := item{record: Record{Parcel: parcel, Assessment: a, Topic: m.Topic, Partition: m.Partition, Offset: m.Offset}}
+	if p.out != nil {
+		v, err := json.Marshal(&it.record.Assessment)
+		if err != nil {
+			// An Assessment holds strings, ints and times only.
+			p.log.Error("encoding assessment", "item_id", a.ItemID, "err", err)
+		}
+		it.value = v
+	}
+	return it
+}
+
+// deadLetter builds the dead-letter message of r: the original key and
+// value, and the reason in headers.
+func deadLetter(r *Reject, at time.Time) kafka.Message {
+	return kafka.Message{
+		Key:   r.Key,
+		Value: r.Value,
+		Headers: []kafka.Header{
+			{Key: HeaderReasonCode, Value: []byte(r.Code)},
+			{Key: HeaderReason, Value: []byte(r.Message)},
+			{Key: HeaderPath, Value: []byte(r.Path)},
+			{Key: HeaderSourceTopic, Value: []byte(r.Topic)},
+			{Key: HeaderSourcePartition, Value: strconv.AppendInt(nil, int64(r.Partition), 10)},
+			{Key: HeaderSourceOffset, Value: strconv.AppendInt(nil, r.Offset, 10)},
+			{Key: HeaderRejectedAt, Value: []byte(at.UTC().Format(time.RFC3339))},
+		},
+	}
+}
+
+// batch is what the batcher holds between two flushes.
+type batch struct {
+	records []Record
+	recRefs []ref
+	values  [][]byte
+	rejects []Reject
+	rejRefs []ref
+	dead    []kafka.Message
+}
+
+func (b *batch) len() int { return len(b.records) + len(b.rejects) }
+
+func (b *batch) add(it item) {
+	if it.reject != nil {
+		b.rejects = append(b.rejects, *it.reject)
+		b.rejRefs = append(b.rejRefs, it.ref)
+		b.dead = append(b.dead, it.dead)
+		return
+	}
+	b.records = append(b.records, it.record)
+	b.recRefs = append(b.recRefs, it.ref)
+	b.values = append(b.values, it.value)
+}
+
+// batch collects items into batches of at most BatchSize, written when
+// full, when the first item is BatchAge old, or when a draining
+// generation asks. While a write is retried nothing is read from in, so
+// the workers and then the fetchers stop: back-pressure becomes consumer
+// lag in Kafka.
+func (p *Pipeline) batch(ctx context.Context, in <-chan item, pubs chan<- *pubBatch) {
+	var b batch
+	age := time.NewTimer(time.Hour)
+	age.Stop()
+	defer age.Stop()
+	flush := func() {
+		age.Stop()
+		if b.len() > 0 {
+			p.flush(ctx, &b, pubs)
+			b = batch{}
+		}
+	}
+	for {
+		select {
+		case it, ok := <-in:
+			if !ok {
+				flush()
+				return
+			}
+			if b.len() == 0 {
+				age.Reset(p.cfg.BatchAge)
+			}
+			b.add(it)
+			if b.len() >= p.cfg.BatchSize {
+				flush()
+			}
+		case <-age.C:
+			flush()
+		case <-p.flushReq:
+			flush()
+		}
+	}
+}
+
+// flush makes a batch durable: dead letters first, then records. Offsets
+// are settled only for what was acknowledged.
+func (p *Pipeline) flush(ctx context.Context, b *batch, pubs chan<- *pubBatch) {
+	if len(b.rejects) > 0 {
+		p.writeRejects(ctx, b.rejects, b.rejRefs, b.dead)
+	}
+	if len(b.records) > 0 {
+		p.writeRecords(ctx, b.records, b.recRefs, b.values, pubs)
+	}
+}
+
+// writeRecords writes records to the Sink, retrying with backoff until it
+// succeeds or ctx ends (the shutdown deadline). Records of partitions
+// revoked meanwhile are left out of the next attempt: the partition's new
+// owner reads them again from the committed offset.
+func (p *Pipeline) writeRecords(ctx context.Context, records []Record, refs []ref, values [][]byte, pubs chan<- *pubBatch) {
+	for attempt := 0; ; attempt++ {
+		records, refs, values = ownedRecords(records, refs, values)
+		if len(records) == 0 {
+			return
+		}
+		if ctx.Err() != nil {
+			p.abandon(refs)
+			return
+		}
+		start := time.Now()
+		err := p.cfg.Sink.Write(ctx, records)
+		p.m.sinkLatency.observe(time.Since(start).Seconds())
+		if err == nil {
+			break
+		}
+		p.m.sinkErrors.Add(1)
+		p.log.Warn("writing batch to sink", "records", len(records), "attempt", attempt+1, "err", err)
+		if !sleep(ctx, p.backoff(attempt)) {
+			p.abandon(refs)
+			return
+		}
+	}
+	p.m.batches.Add(1)
+	p.m.batchSize.observe(float64(len(records)))
+	p.m.durable(records)
+	if pubs == nil {
+		settle(refs)
+		return
+	}
+	pb := &pubBatch{refs: refs, since: time.Now()}
+	pb.msgs = make([]kafka.Message, 0, len(records))
+	for i := range records {
+		if values[i] != nil {
+			pb.msgs = append(pb.msgs, kafka.Message{Key: []byte(records[i].Assessment.ItemID), Value: values[i]})
+		}
+	}
+	select {
+	case pubs <- pb:
+	case <-ctx.Done():
+		p.abandon(refs)
+	}
+}
+
+// writeRejects writes dead letters until the topic acknowledges every
+// one, then the RejectSink when there is one, each with retries like the
+// Sink's. Only the dead letters that failed are sent again.
+func (p *Pipeline) writeRejects(ctx context.Context, rejects []Reject, refs []ref, dead []kafka.Message) {
+	pending := make([]int, len(dead))
+	for i := range pending {
+		pending[i] = i
+	}
+	shrunk := make([]int, len(dead))
+	for attempt := 0; len(pending) > 0; attempt++ {
+		pending = ownedIndexes(pending, refs)
+		if len(pending) == 0 {
+			break
+		}
+		if ctx.Err() != nil {
+			p.abandon(refs)
+			return
+		}
+		msgs := make([]kafka.Message, len(pending))
+		for i, j := range pending {
+			msgs[i] = dead[j]
+		}
+		err := p.dlq.WriteMessages(ctx, msgs...)
+		if err == nil {
+			p.m.dlqWrites.Add(int64(len(pending)))
+			break
+		}
+		p.m.dlqErrors.Add(1)
+		p.log.Warn("writing dead letters", "messages", len(pending), "attempt", attempt+1, "err", err)
+		var werrs kafka.WriteErrors
+		if errors.As(err, &werrs) && len(werrs) == len(pending) {
+			failed := pending[:0:0]
+			for i, e := range werrs {
+				if e == nil {
+					p.m.dlqWrites.Add(1)
+					continue
+				}
+				if errors.Is(e, kafka.MessageSizeTooLarge) {
+					p.shrink(&dead[pending[i]], &shrunk[pending[i]], len(rejects[pending[i]].Value))
+				}
+				failed = append(failed, pending[i])
+			}
+			pending = failed
+		} else if errors.Is(err, kafka.MessageSizeTooLarge) {
+			// kafka-go refused before sending: shrink the largest.
+			big := pending[0]
+			for _, j := range pending {
+				if len(dead[j].Value) > len(dead[big].Value) {
+					big = j
+				}
+			}
+			p.shrink(&dead[big], &shrunk[big], len(rejects[big].Value))
+		}
+		if len(pending) > 0 && !sleep(ctx, p.backoff(attempt)) {
+			p.abandon(refs)
+			return
+		}
+	}
+	if p.cfg.Rejects != nil {
+		for attempt := 0; ; attempt++ {
+			rejects, refs = ownedRejects(rejects, refs)
+			if len(rejects) == 0 {
+				return
+			}
+			if ctx.Err() != nil {
+				p.abandon(refs)
+				return
+			}
+			err := p.cfg.Rejects.WriteRejects(ctx, rejects)
+			if err == nil {
+				break
+			}
+			p.m.rejectSinkErrs.Add(1)
+			p.log.Warn("writing rejects", "rejects", len(rejects), "attempt", attempt+1, "err", err)
+			if !sleep(ctx, p.backoff(attempt)) {
+				p.abandon(refs)
+				return
+			}
+		}
+	}
+	settle(refs)
+}
+
+// shrink shortens a dead letter the topic refused as too large: first to
+// MaxMessageBytes, then to nothing. The reason headers always fit, so the
+// operator learns why even when the topic cannot hold the original.
+func (p *Pipeline) shrink(m *kafka.Message, level *int, original int) {
+	switch *level {
+	case 0:
+		m.Value = m.Value[:min(len(m.Value), p.cfg.MaxMessageBytes)]
+		m.Headers = append(m.Headers[:len(m.Headers):len(m.Headers)], kafka.Header{Key: HeaderTruncated, Value: strconv.AppendInt(nil, int64(original), 10)})
+	default:
+		m.Value = nil
+	}
+	*level++
+}
+
+// settle marks messages durable.
+func settle(refs []ref) {
+	for _, r := range refs {
+		r.part.done(r.seq)
+	}
+}
+
+// ownedRecords leaves out the records of revoked partitions, copying only
+// when there are any (the Sink may keep the slice it was given).
+func ownedRecords(records []Record, refs []ref, values [][]byte) ([]Record, []ref, [][]byte) {
+	if !anyRevoked(refs) {
+		return records, refs, values
+	}
+	var rs []Record
+	var fs []ref
+	var vs [][]byte
+	for i, r := range refs {
+		if r.part.revoked.Load() {
+			r.part.drop(r.seq)
+			continue
+		}
+		rs = append(rs, records[i])
+		fs = append(fs, r)
+		vs = append(vs, values[i])
+	}
+	return rs, fs, vs
+}
+
+// ownedRejects is ownedRecords for rejects.
+func ownedRejects(rejects []Reject, refs []ref) ([]Reject, []ref) {
+	if !anyRevoked(refs) {
+		return rejects, refs
+	}
+	var rs []Reject
+	var fs []ref
+	for i, r := range refs {
+		if r.part.revoked.Load() {
+			r.part.drop(r.seq)
+			continue
+		}
+		rs = append(rs, rejects[i])
+		fs = append(fs, r)
+	}
+	return rs, fs
+}
+
+// ownedIndexes leaves out the indexes into refs of revoked partitions.
+func ownedIndexes(idx []int, refs []ref) []int {
+	out := idx[:0:0]
+	for _, i := range idx {
+		if refs[i].part.revoked.Load() {
+			continue
+		}
+		out = append(out, i)
+	}
+	return out
+}
+
+func anyRevoked(refs []ref) bool {
+	for _, r := range refs {
+		if r.part.revoked.Load() {
+			return true
+		}
+	}
+	return false
+}
