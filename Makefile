@@ -5,7 +5,7 @@ PKGS     := ./...
 # The local ClickHouse that deploy/clickhouse.sh runs; tests find it here.
 export PARCELGUARD_CLICKHOUSE ?= 127.0.0.1:19000
 
-.PHONY: all build test vet bench fuzz demo clickhouse clickhouse-stop clean
+.PHONY: all build test test-deps vet bench fuzz demo clickhouse clickhouse-stop clean
 
 all: build
 
@@ -24,8 +24,14 @@ clickhouse:
 clickhouse-stop:
 	deploy/clickhouse.sh stop
 
+## test-deps: the tools the tests drive besides ClickHouse (kcat, a librdkafka client).
+test-deps:
+	@command -v kcat >/dev/null || { \
+	  echo "installing kcat (Debian package)"; \
+	  (apt-get update -qq || true) && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq kcat >/dev/null; }
+
 ## test: every test in the repository (what CI runs), against the local ClickHouse.
-test: vet build clickhouse
+test: vet build clickhouse test-deps
 	$(GO) test -count=1 -race -timeout 15m $(PKGS)
 	$(GO) test -count=1 -run '^$$' -bench . -benchtime 1x $(PKGS) > /dev/null
 	./$(BIN) rules test
