@@ -32,6 +32,10 @@ var errFailed = errors.New("failed")
 const usage = `parcelguard screens postal parcel manifests for drug-shipping indicators.
 
 Usage:
+  parcelguard run [-config FILE] [-set k=v]  the pipeline: Kafka in, ClickHouse out, metrics on http.addr
+  parcelguard demo [-rate N]               ClickHouse, embedded broker, engine and a producer, all local
+  parcelguard migrate [-config FILE]       apply the ClickHouse schema migrations
+  parcelguard broker [-addr HOST:PORT]     the embedded Kafka-protocol broker on its own
   parcelguard score [flags] [FILE...]      score NDJSON manifests (stdin when no FILE)
   parcelguard generate [flags]             write synthetic NDJSON manifests
   parcelguard rules check [DIR]            compile a rule pack (default: the embedded pack)
@@ -56,6 +60,14 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.generate(ctx, rest)
 	case "rules":
 		return m.rules(ctx, rest)
+	case "run":
+		return m.run(ctx, rest)
+	case "migrate":
+		return m.migrate(ctx, rest)
+	case "broker":
+		return m.broker(ctx, rest)
+	case "demo":
+		return m.demo(ctx, rest)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(m.Stdout, usage)
 		return nil

@@ -1,0 +1,133 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/exec"
+	"strings"
+	"time"
+
+	"github.com/parcelguard/parcelguard/store"
+	"github.com/parcelguard/parcelguard/stream"
+	"github.com/parcelguard/parcelguard/synth"
+)
+
+// migrate applies the schema migrations and exits.
+func (m *Main) migrate(ctx context.Context, args []string) error {
+	cfg, err := m.loadConfig(m.newFlags("migrate", "migrate [-config FILE] [-set key=value ...]"), args)
+	if err != nil {
+		return err
+	}
+	chTLS, err := cfg.ClickHouse.TLS.tlsConfig()
+	if err != nil {
+		return err
+	}
+	st, err := store.Open(ctx, store.Config{Addr: cfg.ClickHouse.Addr, Database: cfg.ClickHouse.Database,
+		Username: cfg.ClickHouse.Username, Password: cfg.ClickHouse.Password, TLS: chTLS})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := st.Migrate(ctx); err != nil {
+		return err
+	}
+	v, err := st.SchemaVersion(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stdout, "schema of database %s at version %d (ClickHouse %s)\n", st.Database(), v, st.ServerVersion())
+	return nil
+}
+
+// broker runs the embedded Kafka-protocol broker on its own, so that several
+// engines (and any Kafka client) can share it.
+func (m *Main) broker(ctx context.Context, args []string) error {
+	fs := m.newFlags("broker", "broker [-addr HOST:PORT] [-partitions N]")
+	addr := fs.String("addr", "127.0.0.1:9092", "address to listen on (clients are told to connect to exactly this host)")
+	partitions := fs.Int("partitions", stream.DefaultBrokerPartitions, "partitions of the created topics")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	b, err := stream.StartBroker(ctx, stream.BrokerConfig{Addr: *addr, Partitions: *partitions})
+	if err != nil {
+		return err
+	}
+	defer b.Close()
+	fmt.Fprintf(m.Stderr, "embedded broker on %s (topics %s, %s, %s; %d partitions); Ctrl-C stops it and drops its data\n",
+		strings.Join(b.Addrs(), ","), stream.DefaultManifestsTopic, stream.DefaultDLQTopic, stream.DefaultAssessmentsTopic, *partitions)
+	<-ctx.Done()
+	return nil
+}
+
+// demo shows the whole system: a local ClickHouse, the embedded broker, the
+// engine with the default pack and a producer streaming synthetic manifests.
+func (m *Main) demo(ctx context.Context, args []string) error {
+	fs := m.newFlags("demo", "demo [-rate N] [-config FILE] [-set key=value ...]")
+	rate := fs.Float64("rate", 500, "manifests per second the demo producer sends")
+	seed := fs.Uint64("seed", 1, "seed of the synthetic manifests")
+	cfg, err := m.loadConfig(fs, args)
+	if err != nil {
+		return err
+	}
+	if script := "deploy/clickhouse.sh"; fileExists(script) {
+		cmd := exec.CommandContext(ctx, "bash", script, "start")
+		cmd.Stdout, cmd.Stderr = m.Stderr, m.Stderr
+		if err := cmd.Run(); err != nil {
+			return fmt.Errorf("starting ClickHouse with %s: %w", script, err)
+		}
+	}
+	log := slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	e, err := startEngine(ctx, cfg, log, m.Signals)
+	if err != nil {
+		return err
+	}
+	done := make(chan error, 1)
+	go func() { done <- e.wait(ctx) }()
+
+	prod, err := stream.NewProducer(stream.ProducerConfig{Brokers: e.Brokers, Topic: cfg.Kafka.ManifestsTopic, Rate: *rate, Compression: "zstd"})
+	if err != nil {
+		return err
+	}
+	defer prod.Close()
+	brokers, db, httpAddr := strings.Join(e.Brokers, ","), cfg.ClickHouse.Database, cfg.HTTP.Addr
+	fmt.Fprintf(m.Stdout, "parcelguard demo is running.\n"+
+		"  Kafka (embedded):  %s   topics %s, %s\n"+
+		"  ClickHouse:        %s   database %s\n"+
+		"  Metrics:           http://%s/metrics   health http://%s/healthz\n"+
+		"  Producer:          %.0f synthetic manifests/s (2%% drug patterns, 5%% deficient, 0.5%% broken)\n"+
+		"Look at the assessments:\n"+
+		"  deploy/clickhouse.sh client -d %s -q \"SELECT outcome, count() FROM assessments GROUP BY outcome\"\n"+
+		"  deploy/clickhouse.sh client -d %s -q \"SELECT item_id, score, hit_rules FROM assessments WHERE outcome = 'inspect' ORDER BY assessed_at DESC LIMIT 5\"\n"+
+		"Ctrl-C stops everything.\n",
+		brokers, stream.DefaultManifestsTopic, stream.DefaultDLQTopic, strings.Join(cfg.ClickHouse.Addr, ","), db,
+		httpAddr, httpAddr, *rate, db, db)
+
+	g := synth.New(synth.Config{Seed: *seed, BrokenShare: 0.005, Start: time.Now().UTC().Add(-6 * time.Hour), Span: 6 * time.Hour})
+	sent := 0
+	for ctx.Err() == nil {
+		batch := make([][]byte, 0, 100)
+		for range 100 {
+			batch = append(batch, g.Next(nil))
+		}
+		if err := prod.Send(ctx, batch...); err != nil && ctx.Err() == nil {
+			log.Error("demo producer", "err", err)
+			time.Sleep(time.Second)
+			continue
+		}
+		sent += len(batch)
+		if sent%5000 == 0 {
+			st := e.pipe.Stats()
+			fmt.Fprintf(m.Stdout, "sent %d, stored %d, rejected %d, inspect %d, review %d\n",
+				sent, st.Records, st.Rejected, st.Outcomes["inspect"], st.Outcomes["review"])
+		}
+	}
+	return <-done
+}
+
+func fileExists(p string) bool {
+	info, err := os.Stat(p)
+	return err == nil && !info.IsDir()
+}
+

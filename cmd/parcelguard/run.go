@@ -1,0 +1,311 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/parcelguard/parcelguard/rules"
+	"github.com/parcelguard/parcelguard/scorer"
+	"github.com/parcelguard/parcelguard/store"
+	"github.com/parcelguard/parcelguard/stream"
+)
+
+// stringList is a repeatable flag.
+type stringList []string
+
+func (s *stringList) String() string     { return strings.Join(*s, ",") }
+func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
+
+// configFlags adds -config and -set to fs.
+func configFlags(fs *flag.FlagSet) (*string, *stringList) {
+	file := fs.String("config", "", "YAML configuration file (see docs/operations.md); PARCELGUARD_* variables override it")
+	sets := &stringList{}
+	fs.Var(sets, "set", "override one configuration key, e.g. -set kafka.brokers=k1:9092,k2:9092 (repeatable)")
+	return file, sets
+}
+
+func (m *Main) loadConfig(fs *flag.FlagSet, args []string) (Config, error) {
+	file, sets := configFlags(fs)
+	if err := parse(fs, args); err != nil {
+		return Config{}, err
+	}
+	cfg, err := loadConfig(*file, os.Environ(), *sets)
+	if err != nil {
+		fmt.Fprintln(m.Stderr, "parcelguard:", err)
+		return cfg, errFailed
+	}
+	return cfg, nil
+}
+
+// engine is a running pipeline and everything it owns.
+type engine struct {
+	cfg    Config
+	log    *slog.Logger
+	loader *rules.Loader
+	broker *stream.Broker
+	store  *store.Store
+	spool  *store.Spool
+	writer *store.Writer
+	pipe   *stream.Pipeline
+	http   *http.Server
+	ready  atomic.Bool
+	wg     sync.WaitGroup
+	// Brokers are the brokers in use: configured or embedded.
+	Brokers []string
+}
+
+func (m *Main) run(ctx context.Context, args []string) error {
+	cfg, err := m.loadConfig(m.newFlags("run", "run [-config FILE] [-set key=value ...]"), args)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(m.Stderr, nil))
+	e, err := startEngine(ctx, cfg, log, m.Signals)
+	if err != nil {
+		return err
+	}
+	return e.wait(ctx)
+}
+
+// startEngine builds and starts every part; on error what was started is
+// stopped again.
+func startEngine(ctx context.Context, cfg Config, log *slog.Logger, signals <-chan os.Signal) (_ *engine, err error) {
+	e := &engine{cfg: cfg, log: log}
+	defer func() {
+		if err != nil {
+			e.close()
+		}
+	}()
+	e.loader, err = rules.NewLoader(rules.LoaderConfig{Dir: cfg.Rules.Dir, Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	st := e.loader.Status()
+	log.Info("rule pack loaded", "name", st.Name, "version", st.Version, "rules", st.Rules, "source", st.Source)
+
+	if err := e.serveHTTP(); err != nil {
+		return nil, err
+	}
+	if err := e.openStore(ctx); err != nil {
+		return nil, err
+	}
+	e.Brokers = cfg.Kafka.Brokers
+	if len(e.Brokers) == 0 {
+		e.broker, err = stream.StartBroker(ctx, stream.BrokerConfig{Addr: cfg.Kafka.EmbeddedAddr})
+		if err != nil {
+			return nil, fmt.Errorf("starting the embedded broker: %w", err)
+		}
+		e.Brokers = e.broker.Addrs()
+		log.Info("embedded Kafka-protocol broker listening", "addr", strings.Join(e.Brokers, ","))
+	}
+	kafkaTLS, err := cfg.Kafka.TLS.tlsConfig()
+	if err != nil {
+		return nil, err
+	}
+	var sasl *stream.SASL
+	if cfg.Kafka.SASLMechanism != "" {
+		sasl = &stream.SASL{Mechanism: cfg.Kafka.SASLMechanism, Username: cfg.Kafka.SASLUsername, Password: cfg.Kafka.SASLPassword}
+	}
+	sc := scorer.New(e.loader, scorer.Config{
+		ReviewAt: cfg.Scoring.ReviewAt, InspectAt: cfg.Scoring.InspectAt,
+		SampleRate: cfg.Scoring.SampleRate, Seed: cfg.Scoring.Seed,
+	})
+	e.pipe, err = stream.New(stream.Config{
+		Brokers:          e.Brokers,
+		GroupID:          cfg.Kafka.GroupID,
+		ManifestsTopic:   cfg.Kafka.ManifestsTopic,
+		DLQTopic:         cfg.Kafka.DLQTopic,
+		AssessmentsTopic: cfg.Kafka.AssessmentsTopic,
+		Workers:          cfg.Pipeline.Workers,
+		BatchSize:        cfg.Pipeline.BatchSize,
+		BatchAge:         cfg.Pipeline.BatchAge,
+		TLS:              kafkaTLS,
+		SASL:             sasl,
+		Scorer:           sc,
+		Sink:             sink{e.writer},
+		Rejects:          rejectSink{e.store},
+		Logger:           log,
+	})
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Rules.Watch {
+		e.wg.Add(1)
+		go func() {
+			defer e.wg.Done()
+			if err := e.loader.Watch(ctx, 300*time.Millisecond); err != nil {
+				log.Error("rule pack watcher stopped", "err", err)
+			}
+		}()
+	}
+	e.wg.Add(1)
+	go func() {
+		defer e.wg.Done()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-signals:
+				_ = e.loader.Reload() // a refusal is logged and kept in the status
+			}
+		}
+	}()
+	return e, nil
+}
+
+// openStore connects to ClickHouse, migrates the schema and starts the
+// writer. ClickHouse may still be starting: it is retried until ctx ends.
+func (e *engine) openStore(ctx context.Context) error {
+	chTLS, err := e.cfg.ClickHouse.TLS.tlsConfig()
+	if err != nil {
+		return err
+	}
+	for delay := 500 * time.Millisecond; ; delay = min(2*delay, 10*time.Second) {
+		e.store, err = store.Open(ctx, store.Config{
+			Addr: e.cfg.ClickHouse.Addr, Database: e.cfg.ClickHouse.Database,
+			Username: e.cfg.ClickHouse.Username, Password: e.cfg.ClickHouse.Password,
+			TLS: chTLS, Logger: e.log,
+		})
+		if err == nil {
+			if err = e.store.Migrate(ctx); err == nil {
+				break
+			}
+			e.store.Close()
+			e.store = nil
+		}
+		e.log.Warn("waiting for ClickHouse", "addr", strings.Join(e.cfg.ClickHouse.Addr, ","), "err", err, "retry_in", delay)
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("connecting to ClickHouse: %w", err)
+		case <-time.After(delay):
+		}
+	}
+	e.spool, err = store.OpenSpool(e.cfg.Spool.Dir, store.SpoolConfig{MaxBytes: e.cfg.Spool.MaxBytes, Logger: e.log})
+	if err != nil {
+		return err
+	}
+	e.writer, err = store.NewWriter(e.store, e.spool, store.WriterConfig{Logger: e.log})
+	if err != nil {
+		return err
+	}
+	e.writer.Run(ctx)
+	return nil
+}
+
+// serveHTTP serves health, readiness and metrics.
+func (e *engine) serveHTTP() error {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	reg.MustRegister(&collector{
+		pipeline: func() stream.Stats {
+			if e.pipe == nil {
+				return stream.Stats{}
+			}
+			return e.pipe.Stats()
+		},
+		writer: func() store.WriterStats {
+			if e.writer == nil {
+				return store.WriterStats{}
+			}
+			return e.writer.Stats()
+		},
+		rules: e.loader.Status,
+	})
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		if !e.ready.Load() {
+			http.Error(w, "not ready: starting or stopping", http.StatusServiceUnavailable)
+			return
+		}
+		fmt.Fprintf(w, "ready: pack %s, breaker %s\n", e.loader.Status().Version, e.writer.Stats().Breaker)
+	})
+	ln, err := net.Listen("tcp", e.cfg.HTTP.Addr)
+	if err != nil {
+		return fmt.Errorf("listening on http.addr: %w", err)
+	}
+	e.http = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second, IdleTimeout: 60 * time.Second}
+	e.wg.Add(1)
+	go func() {
+		defer e.wg.Done()
+		if err := e.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			e.log.Error("http server", "err", err)
+		}
+	}()
+	e.log.Info("health, readiness and metrics", "url", "http://"+ln.Addr().String()+"/metrics")
+	return nil
+}
+
+// wait runs the pipeline until ctx ends, then shuts everything down.
+func (e *engine) wait(ctx context.Context) error {
+	e.ready.Store(true)
+	err := e.pipe.Run(ctx)
+	e.ready.Store(false)
+	e.close()
+	if err != nil && !errors.Is(err, context.Canceled) {
+		return err
+	}
+	return nil
+}
+
+// close stops what was started, newest first.
+func (e *engine) close() {
+	if e.pipe != nil {
+		e.pipe.Close()
+	}
+	if e.writer != nil {
+		e.writer.Close()
+	}
+	if e.store != nil {
+		e.store.Close()
+	}
+	if e.broker != nil {
+		e.broker.Close()
+	}
+	if e.http != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		e.http.Shutdown(ctx)
+		cancel()
+	}
+	e.wg.Wait()
+}
+
+// sink adapts the store's writer to the pipeline.
+type sink struct{ w *store.Writer }
+
+func (s sink) Write(ctx context.Context, batch []stream.Record) error {
+	recs := make([]store.Record, len(batch))
+	for i := range batch {
+		recs[i] = store.Record{Parcel: batch[i].Parcel, Assessment: &batch[i].Assessment}
+	}
+	return s.w.Write(ctx, recs)
+}
+
+// rejectSink adapts the store's rejects table to the pipeline.
+type rejectSink struct{ s *store.Store }
+
+func (r rejectSink) WriteRejects(ctx context.Context, rejects []stream.Reject) error {
+	out := make([]store.Reject, len(rejects))
+	for i, x := range rejects {
+		out[i] = store.Reject{
+			ReceivedAt: x.ReceivedAt, Source: "kafka", Topic: x.Topic, Partition: int32(x.Partition),
+			Offset: x.Offset, Key: string(x.Key), Code: x.Code, Path: x.Path, Message: x.Message, Raw: x.Value,
+		}
+	}
+	return r.s.WriteRejects(ctx, out)
+}
