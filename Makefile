@@ -5,7 +5,7 @@ PKGS     := ./...
 # The local ClickHouse that deploy/clickhouse.sh runs; tests find it here.
 export PARCELGUARD_CLICKHOUSE ?= 127.0.0.1:19000
 
-.PHONY: all build test test-deps vet bench fuzz demo clickhouse clickhouse-stop clean
+.PHONY: all build test test-deps vet bench fuzz demo demo-score clickhouse clickhouse-stop clean
 
 all: build
 
@@ -45,20 +45,21 @@ bench: clickhouse
 fuzz:
 	$(GO) test ./manifest -run '^$$' -fuzz FuzzDecode -fuzztime 60s
 
-## demo: generate realistic manifests and score them with the embedded pack.
-demo: build
+## demo: the whole system on this machine: ClickHouse (installed if missing), the
+## embedded broker, the engine with the default pack, a producer of synthetic manifests.
+demo: build clickhouse
+	./$(BIN) demo
+
+## demo-score: score 20,000 generated manifests from a file, no servers needed.
+demo-score: build
 	@mkdir -p var
-	@echo "== generating 20,000 synthetic manifests (2% carry drug-shipping patterns, 5% deficient, 0.5% broken)"
 	./$(BIN) generate --n 20000 --seed 7 --broken 0.005 > var/demo-manifests.ndjson
-	@echo "== scoring them with the embedded default pack"
 	./$(BIN) score --truth < var/demo-manifests.ndjson > var/demo-assessments.ndjson 2> var/demo-summary.txt || (cat var/demo-summary.txt; exit 1)
 	@grep -v ': rejected: ' var/demo-summary.txt
 	@echo "   $$(grep -c ': rejected: ' var/demo-summary.txt) rejected lines, e.g.:"; grep ': rejected: ' var/demo-summary.txt | head -3 | cut -c1-160
 	@echo "== three parcels sent to inspection, with the reasons an officer reads:"
 	@grep '"outcome":"inspect","sampled":false' var/demo-assessments.ndjson | head -3 | \
 	  sed -E 's/"data_quality".*//; s/,"shadow_hits":\[\]//; s/\{"rule":/\n    {"rule":/g'
-	@echo
-	@echo "Files: var/demo-manifests.ndjson, var/demo-assessments.ndjson. Next: bin/parcelguard help"
 
 clean:
 	rm -rf bin
