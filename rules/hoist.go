@@ -26,7 +26,10 @@ import (
 // envPaths lists every path a rule may read from the environment that is not
 // itself a struct of further fields ("origin_country", "sender.country",
 // "contents"), true for those worth hoisting.
-var envPaths = map[string]bool{}
+var (
+	envPaths = map[string]bool{}
+	envTypes = map[string]reflect.Type{}
+)
 
 func init() { collectPaths("", reflect.TypeFor[Env]()) }
 
@@ -41,9 +44,8 @@ func collectPaths(prefix string, t reflect.Type) {
 			collectPaths(prefix+name+".", f.Type)
 			continue
 		}
-		// Functions stay where they are: called through a variable, expr
-		// would lose their type and call them by reflection.
-		envPaths[prefix+name] = f.Type.Kind() != reflect.Func
+		envPaths[prefix+name] = true
+		envTypes[prefix+name] = f.Type
 	}
 }
 
@@ -103,7 +105,11 @@ func (h *hoist) Visit(node *ast.Node) {
 		return
 	}
 	if name, ok := h.vars[p]; ok {
-		ast.Patch(node, &ast.IdentifierNode{Value: name})
+		ident := &ast.IdentifierNode{Value: name}
+		// Typed here as well: a function called through an untyped
+		// variable would be called by reflection.
+		ident.SetType(envTypes[p])
+		ast.Patch(node, ident)
 	}
 }
 
