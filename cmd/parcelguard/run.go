@@ -63,6 +63,9 @@ type engine struct {
 	pipe   *stream.Pipeline
 	http   *http.Server
 	ready  atomic.Bool
+	// cancel stops the goroutines the engine started (watcher, signals,
+	// spool replay) even when the pipeline ends on its own.
+	cancel context.CancelFunc
 	wg     sync.WaitGroup
 	// Brokers are the brokers in use: configured or embedded.
 	Brokers []string
@@ -85,6 +88,7 @@ func (m *Main) run(ctx context.Context, args []string) error {
 // stopped again.
 func startEngine(ctx context.Context, cfg Config, log *slog.Logger, signals <-chan os.Signal) (_ *engine, err error) {
 	e := &engine{cfg: cfg, log: log}
+	ctx, e.cancel = context.WithCancel(ctx)
 	defer func() {
 		if err != nil {
 			e.close()
@@ -265,6 +269,7 @@ func (e *engine) wait(ctx context.Context) error {
 
 // close stops what was started, newest first.
 func (e *engine) close() {
+	e.cancel()
 	if e.pipe != nil {
 		e.pipe.Close()
 	}
