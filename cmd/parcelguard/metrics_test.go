@@ -1,0 +1,73 @@
+package main
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
+
+	"github.com/parcelguard/parcelguard/rules"
+	"github.com/parcelguard/parcelguard/scorer"
+	"github.com/parcelguard/parcelguard/store"
+	"github.com/parcelguard/parcelguard/stream"
+)
+
+func TestCollector(t *testing.T) {
+	c := &collector{
+		pipeline: func() stream.Stats {
+			return stream.Stats{
+				Consumed: 10, Records: 8, Rejected: 2, DLQWrites: 2,
+				Outcomes:   map[scorer.Outcome]int64{scorer.Release: 6, scorer.Inspect: 2},
+				RuleHits:   map[string]int64{"D1-VAGUE-DESCRIPTION": 3},
+				BatchSize:  stream.Histogram{Bounds: []float64{1, 10}, Counts: []uint64{0, 2}, Count: 2, Sum: 8},
+				Partitions: []stream.PartitionStats{{Topic: "parcel.manifests", Partition: 3, Committed: 41, Assigned: true, Lag: 7}},
+			}
+		},
+		writer: func() store.WriterStats {
+			return store.WriterStats{Breaker: "open", Spool: store.SpoolStats{Files: 4, Bytes: 4096}}
+		},
+		rules: func() rules.Status {
+			return rules.Status{Name: "default", Version: "abc123", LoadedAt: time.Unix(100, 0), LastError: "bad pack", Failures: 1, Reloads: 3}
+		},
+	}
+	reg := prometheus.NewPedanticRegistry()
+	reg.MustRegister(c)
+	want := `
+# HELP parcelguard_clickhouse_breaker_state Circuit breaker around ClickHouse: 0 closed, 1 half-open, 2 open.
+# TYPE parcelguard_clickhouse_breaker_state gauge
+parcelguard_clickhouse_breaker_state 2
+# HELP parcelguard_consumer_lag_messages Messages between the reader and the end of the partition.
+# TYPE parcelguard_consumer_lag_messages gauge
+parcelguard_consumer_lag_messages{partition="3",topic="parcel.manifests"} 7
+# HELP parcelguard_outcomes_total Durable assessments per lane.
+# TYPE parcelguard_outcomes_total counter
+parcelguard_outcomes_total{lane="inspect"} 2
+parcelguard_outcomes_total{lane="release"} 6
+# HELP parcelguard_rule_pack_info The running rule pack (value 1).
+# TYPE parcelguard_rule_pack_info gauge
+parcelguard_rule_pack_info{name="default",version="abc123"} 1
+# HELP parcelguard_rule_pack_last_reload_failed 1 when the latest reload was refused.
+# TYPE parcelguard_rule_pack_last_reload_failed gauge
+parcelguard_rule_pack_last_reload_failed 1
+# HELP parcelguard_spool_files Batches waiting in the spool.
+# TYPE parcelguard_spool_files gauge
+parcelguard_spool_files 4
+`
+	names := []string{"parcelguard_clickhouse_breaker_state", "parcelguard_consumer_lag_messages", "parcelguard_outcomes_total",
+		"parcelguard_rule_pack_info", "parcelguard_rule_pack_last_reload_failed", "parcelguard_spool_files"}
+	if err := testutil.GatherAndCompare(reg, strings.NewReader(want), names...); err != nil {
+		t.Error(err)
+	}
+	if n, err := testutil.GatherAndCount(reg, "parcelguard_batch_size_records"); err != nil || n != 1 {
+		t.Errorf("batch size histogram: %d series, %v", n, err)
+	}
+}
+
+func TestRunRefusesBadConfig(t *testing.T) {
+	_, errOut, err := run(t, "", "run", "-set", "scoring.sample_rate=7", "-set", "kafka.group_id=")
+	if err == nil || !strings.Contains(errOut, "scoring.sample_rate 7 must be between 0 and 1") || !strings.Contains(errOut, "kafka.group_id is required") {
+		t.Errorf("run with a bad config = %v:\n%s", err, errOut)
+	}
+}
