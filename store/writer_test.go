@@ -94,7 +94,7 @@ func TestWriterSpoolsWhileDownAndReplaysInOrder(t *testing.T) {
 
 	ins.setDown(false)
 	w.Run(ctx)
-	waitFor(t, "the spool to drain", func() bool { return w.Stats().Spool.Files == 0 })
+	waitFor(t, "the spool to drain", func() bool { st := w.Stats(); return st.Spool.Files == 0 && st.ReplayedBatches == 5 })
 	_, got := ins.state()
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("replayed batches (-want +got):\n%s", diff)
