@@ -5,7 +5,7 @@ PKGS     := ./...
 # The local ClickHouse that deploy/clickhouse.sh runs; tests find it here.
 export PARCELGUARD_CLICKHOUSE ?= 127.0.0.1:19000
 
-.PHONY: all build test test-deps vet bench fuzz demo demo-score clickhouse clickhouse-stop clean
+.PHONY: all build test test-deps vet bench bench-e2e fuzz demo demo-score clickhouse clickhouse-stop clean
 
 all: build
 
@@ -40,6 +40,11 @@ test: vet build clickhouse test-deps
 bench: clickhouse
 	$(GO) test -run '^$$' -bench . -benchmem -cpu 1 -benchtime 2s ./manifest ./rules ./scorer ./synth
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 2s ./store
+
+## bench-e2e: end-to-end figures: 1,000,000 manifests broker → ClickHouse, and latency at 5,000/s.
+bench-e2e: clickhouse
+	$(GO) test -count=1 -run '^$$' -bench EndToEnd1M -benchtime 1000000x -timeout 30m ./e2e
+	$(GO) test -count=1 -run '^$$' -bench Latency5k -benchtime 100000x -timeout 30m ./e2e
 
 ## fuzz: the manifest decoder fuzzer for a minute.
 fuzz:

@@ -189,14 +189,16 @@ func (p *Pipeline) batch(ctx context.Context, in <-chan item, pubs chan<- *pubBa
 	}
 }
 
-// flush makes a batch durable: dead letters first, then records. Offsets
-// are settled only for what was acknowledged.
+// flush makes a batch durable: records first, then dead letters. Records go
+// first because the Sink can fall back to its spool when the store is down,
+// while the rejects sink may have to wait for the store. Offsets are settled
+// only for what was acknowledged.
 func (p *Pipeline) flush(ctx context.Context, b *batch, pubs chan<- *pubBatch) {
-	if len(b.rejects) > 0 {
-		p.writeRejects(ctx, b.rejects, b.rejRefs, b.dead)
-	}
 	if len(b.records) > 0 {
 		p.writeRecords(ctx, b.records, b.recRefs, b.values, pubs)
+	}
+	if len(b.rejects) > 0 {
+		p.writeRejects(ctx, b.rejects, b.rejRefs, b.dead)
 	}
 }
 
