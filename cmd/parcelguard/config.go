@@ -42,6 +42,9 @@ type KafkaConfig struct {
 	SASLMechanism    string    `yaml:"sasl_mechanism"`
 	SASLUsername     string    `yaml:"sasl_username"`
 	SASLPassword     string    `yaml:"sasl_password"`
+	// SessionTimeout is how long the group waits for a silent member
+	// (a crashed engine) before giving its partitions to others; 0 means 30 s.
+	SessionTimeout time.Duration `yaml:"session_timeout"`
 }
 
 // ClickHouseConfig says where assessments are stored.
@@ -272,6 +275,9 @@ func (c *Config) validate() error {
 	}
 	if c.Scoring.ReviewAt < 0 || c.Scoring.InspectAt < 0 || (c.Scoring.InspectAt > 0 && c.Scoring.InspectAt <= c.Scoring.ReviewAt) {
 		bad("scoring.review_at and scoring.inspect_at must be ≥ 0 and review_at < inspect_at (0 keeps the pack's)")
+	}
+	if c.Kafka.SessionTimeout < 0 || (c.Kafka.SessionTimeout > 0 && c.Kafka.SessionTimeout < 6*time.Second) {
+		bad("kafka.session_timeout must be 0 (30 s) or at least 6s, the smallest brokers accept by default")
 	}
 	if c.Pipeline.Workers < 0 || c.Pipeline.BatchSize < 0 || c.Pipeline.BatchAge < 0 {
 		bad("pipeline.workers, batch_size and batch_age must not be negative")

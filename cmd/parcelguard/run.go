@@ -131,6 +131,7 @@ func startEngine(ctx context.Context, cfg Config, log *slog.Logger, signals <-ch
 	e.pipe, err = stream.New(stream.Config{
 		Brokers:          e.Brokers,
 		GroupID:          cfg.Kafka.GroupID,
+		SessionTimeout:   cfg.Kafka.SessionTimeout,
 		ManifestsTopic:   cfg.Kafka.ManifestsTopic,
 		DLQTopic:         cfg.Kafka.DLQTopic,
 		AssessmentsTopic: cfg.Kafka.AssessmentsTopic,
