@@ -37,16 +37,7 @@ var brokenSeeds = []string{
 // parcel whose findings are documented data-quality codes, or a Rejection
 // with at least one documented rejection code.
 func FuzzDecode(f *testing.F) {
-	files, err := filepath.Glob("testdata/*.json")
-	if err != nil {
-		f.Fatal(err)
-	}
-	for _, name := range files {
-		f.Add(readFile(f, name))
-	}
-	for _, s := range brokenSeeds {
-		f.Add([]byte(s))
-	}
+	addSeeds(f)
 	dirty := readFile(f, "testdata/poor_quality.json")
 	f.Fuzz(func(t *testing.T, data []byte) {
 		// Decode into a Decoder and Parcel that held another manifest, as
@@ -134,16 +125,7 @@ func sameParcel(a, b *Parcel) bool {
 // FuzzCheckJSON compares checkJSON with the standard library's idea of
 // valid JSON, and checks that fastjson parses whatever checkJSON accepts.
 func FuzzCheckJSON(f *testing.F) {
-	files, err := filepath.Glob("testdata/*.json")
-	if err != nil {
-		f.Fatal(err)
-	}
-	for _, name := range files {
-		f.Add(readFile(f, name))
-	}
-	for _, s := range brokenSeeds {
-		f.Add([]byte(s))
-	}
+	addSeeds(f)
 	for _, s := range []string{`0`, `-0.5e+3`, `01`, `1.`, `.5`, `-`, `"\u00e9\n"`, `"\x"`, `"\u12"`, `[1,]`, `{"a" 1}`, `{"a":1,}`, ` true `, `nul`, "\"a\x01\""} {
 		f.Add([]byte(s))
 	}
@@ -172,4 +154,18 @@ func FuzzCheckJSON(f *testing.F) {
 			t.Errorf("checkJSON(%q) accepted; fastjson: %v", data, err)
 		}
 	})
+}
+
+// addSeeds seeds a fuzzer with the fixtures and the broken inputs.
+func addSeeds(f *testing.F) {
+	files, err := filepath.Glob("testdata/*.json")
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, name := range files {
+		f.Add(readFile(f, name))
+	}
+	for _, s := range brokenSeeds {
+		f.Add([]byte(s))
+	}
 }
