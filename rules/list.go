@@ -99,10 +99,11 @@ func (l *List) readCSV(r io.Reader) error {
 		if errors.Is(err, io.EOF) {
 			return nil
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
+			// csv.ParseError already says the line and column.
 			return fmt.Errorf("%s: %w", l.File, err)
 		}
+		line, _ := cr.FieldPos(0)
 		if header {
 			header = false
 			if isHeader(rec, l.Kind) {

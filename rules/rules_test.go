@@ -134,6 +134,8 @@ func TestLoadRefusals(t *testing.T) {
 			[]string{"pack.yaml", `kind "words"`}},
 		{"bad address list", pack(goodRule, "pack.yaml", "name: t\nthresholds: {review: 1, inspect: 2}\nlists: [{name: a, file: a.csv, kind: addresses}, {name: origins, file: lists/origins.txt, kind: codes}]\n", "a.csv", "street,postcode,country\nMain St 1,123\n"),
 			[]string{"a.csv:2", "want 3 columns"}},
+		{"unterminated quote in a CSV list", pack(goodRule, "pack.yaml", "name: t\nthresholds: {review: 1, inspect: 2}\nlists: [{name: a, file: a.csv, kind: addresses}, {name: origins, file: lists/origins.txt, kind: codes}]\n", "a.csv", "street,postcode,country\n\"Main St 1,123,DE\n"),
+			[]string{"a.csv", "line 2", "quote"}},
 		{"bad rates", pack(goodRule, "pack.yaml", "name: t\nthresholds: {review: 1, inspect: 2}\nrates: rates.csv\nlists: [{name: origins, file: lists/origins.txt, kind: codes}]\n", "rates.csv", "USD,abc\n"),
 			[]string{"rates.csv", "line 1"}},
 		{"no rules", fstest.MapFS{"pack.yaml": {Data: []byte("name: t\nthresholds: {review: 1, inspect: 2}\n")}}, []string{"no rules"}},
