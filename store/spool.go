@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 )
 
 // ErrSpoolFull is returned by Spool.Put, and by Writer.Write when ClickHouse
@@ -35,17 +36,24 @@ type SpoolConfig struct {
 // file, written under a temporary name, fsync'd and renamed into place, so
 // a file either holds a whole batch or is recognisably broken. Files are
 // named by a sequence number that only grows, so they replay in the order
-// they were put.
+// they were put. A batch holds assessment records, rejected manifests
+// (rows of the rejects table), or both.
 //
 // File format (integers big-endian):
 //
-//	magic "PGSP" | version uint16 (1) | reserved uint16 | records uint32 |
+//	magic "PGSP" | version uint16 | reserved uint16 | frames uint32 |
 //	payload length uint64 | CRC-32C uint32 of the 20 bytes before it and the payload |
-//	payload: records × (length uint32 | JSON of one row)
+//	payload: frames × frame
 //
-// A file that fails these checks (a crash mid-write, a flipped bit) is moved
-// to the corrupt/ subfolder with a logged error and counted; it is never
-// replayed in part nor deleted.
+// Version 1 frames are assessments rows only: length uint32 | JSON of one
+// row. Version 2 frames carry their kind: kind uint8 (1 an assessments row,
+// 2 a rejects row) | length uint32 | JSON of the row. Put writes version 1
+// when a batch holds no rejects, so that those files stay readable by
+// releases that know version 1 only, and version 2 otherwise; both are read.
+//
+// A file that fails these checks (a crash mid-write, a flipped bit, an
+// unknown version or frame kind) is moved to the corrupt/ subfolder with a
+// logged error and counted; it is never replayed in part nor deleted.
 //
 // Put may be called from many goroutines; Oldest and Remove are for one
 // consumer.
@@ -58,12 +66,16 @@ type Spool struct {
 	next    uint64 // sequence number of the next Put
 	pending []spoolFile
 	bytes   int64
+	records int // rows waiting in pending, by kind
+	rejects int
 	corrupt uint64
 }
 
 type spoolFile struct {
-	seq  uint64
-	size int64
+	seq     uint64
+	size    int64
+	records int
+	rejects int
 }
 
 // SpoolBatch is one batch read back from the spool.
@@ -71,6 +83,7 @@ type SpoolBatch struct {
 	// Seq is the batch's sequence number, for Remove.
 	Seq     uint64
 	Records []Record
+	Rejects []Reject
 }
 
 // SpoolStats describes the spool at one moment.
@@ -78,17 +91,30 @@ type SpoolStats struct {
 	Files    int
 	Bytes    int64
 	MaxBytes int64
+	// Records and Rejects count the assessments and rejects rows waiting
+	// in those files.
+	Records int
+	Rejects int
 	// Corrupt counts the files moved to corrupt/ since the spool was opened.
 	Corrupt uint64
 }
 
 const (
-	spoolMagic     = "PGSP"
-	spoolVersion   = 1
+	spoolMagic = "PGSP"
+	// spoolV1 files hold assessments rows only; spoolV2 files hold frames
+	// of either kind.
+	spoolV1        = 1
+	spoolV2        = 2
 	spoolHeaderLen = 24
 	spoolExt       = ".batch"
 	spoolTmpExt    = ".tmp"
 	corruptDir     = "corrupt"
+)
+
+// Frame kinds of a version 2 file.
+const (
+	frameAssessment byte = 1
+	frameReject     byte = 2
 )
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
@@ -140,14 +166,14 @@ func OpenSpool(dir string, cfg SpoolConfig) (*Spool, error) {
 		if err != nil {
 			return nil, fmt.Errorf("opening spool: %w", err)
 		}
-		if _, err := decodeSpoolFile(data); err != nil {
+		recs, rejects, err := decodeSpoolFile(data)
+		if err != nil {
 			if err := s.quarantine(name, err); err != nil {
 				return nil, err
 			}
 			continue
 		}
-		s.pending = append(s.pending, spoolFile{seq: seq, size: int64(len(data))})
-		s.bytes += int64(len(data))
+		s.add(spoolFile{seq: seq, size: int64(len(data)), records: len(recs), rejects: len(rejects)})
 	}
 	slices.SortFunc(s.pending, func(a, b spoolFile) int { return cmp.Compare(a.seq, b.seq) })
 	return s, nil
@@ -175,13 +201,19 @@ func (s *Spool) Dir() string {
 // survives a crash. It returns an error wrapping ErrSpoolFull when the batch
 // does not fit in MaxBytes.
 func (s *Spool) Put(batch []Record) error {
-	if err := validate(batch); err != nil {
+	return s.PutBatch(batch, nil)
+}
+
+// PutBatch is Put for a batch of records and rejected manifests, kept in
+// one file: both are durable, or neither.
+func (s *Spool) PutBatch(records []Record, rejects []Reject) error {
+	if err := validate(records); err != nil {
 		return err
 	}
-	if len(batch) == 0 {
+	if len(records) == 0 && len(rejects) == 0 {
 		return nil
 	}
-	data, err := encodeSpoolFile(batch)
+	data, err := encodeSpoolFile(records, rejects)
 	if err != nil {
 		return fmt.Errorf("spooling batch: %w", err)
 	}
@@ -190,8 +222,8 @@ func (s *Spool) Put(batch []Record) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.bytes+size > s.maxBytes {
-		return fmt.Errorf("spooling batch of %d records (%d bytes; %d of %d bytes in use): %w",
-			len(batch), size, s.bytes, s.maxBytes, ErrSpoolFull)
+		return fmt.Errorf("spooling batch of %d records and %d rejects (%d bytes; %d of %d bytes in use): %w",
+			len(records), len(rejects), size, s.bytes, s.maxBytes, ErrSpoolFull)
 	}
 	seq := s.next
 	s.next++
@@ -208,8 +240,7 @@ func (s *Spool) Put(batch []Record) error {
 	if err := syncDir(s.dir); err != nil {
 		return fmt.Errorf("spooling batch: %w", err)
 	}
-	s.pending = append(s.pending, spoolFile{seq: seq, size: size})
-	s.bytes += size
+	s.add(spoolFile{seq: seq, size: size, records: len(records), rejects: len(rejects)})
 	return nil
 }
 
@@ -239,9 +270,9 @@ func (s *Spool) Oldest() (b SpoolBatch, ok bool, err error) {
 		if err != nil {
 			return SpoolBatch{}, false, fmt.Errorf("reading spooled batch: %w", err)
 		}
-		recs, derr := decodeSpoolFile(data)
+		recs, rejects, derr := decodeSpoolFile(data)
 		if derr == nil {
-			return SpoolBatch{Seq: f.seq, Records: recs}, true, nil
+			return SpoolBatch{Seq: f.seq, Records: recs, Rejects: rejects}, true, nil
 		}
 		s.mu.Lock()
 		err = s.quarantine(name, derr)
@@ -258,7 +289,8 @@ func (s *Spool) Remove(seq uint64) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	// The directory is not fsync'd: a removal lost in a crash replays the
-	// batch once more, and reads collapse the duplicate.
+	// batch once more. Reads collapse its duplicate assessments; its rejects
+	// are stored twice (rejects are at least once, see Writer).
 	if err := os.Remove(filepath.Join(s.dir, spoolName(seq))); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("removing spooled batch %d: %w", seq, err)
 	}
@@ -266,11 +298,21 @@ func (s *Spool) Remove(seq uint64) error {
 	return nil
 }
 
+// add records a pending file; s.mu is held (or the spool is being opened).
+func (s *Spool) add(f spoolFile) {
+	s.pending = append(s.pending, f)
+	s.bytes += f.size
+	s.records += f.records
+	s.rejects += f.rejects
+}
+
 // drop forgets a pending file; s.mu is held.
 func (s *Spool) drop(seq uint64) {
 	for i, f := range s.pending {
 		if f.seq == seq {
 			s.bytes -= f.size
+			s.records -= f.records
+			s.rejects -= f.rejects
 			s.pending = slices.Delete(s.pending, i, i+1)
 			return
 		}
@@ -281,7 +323,8 @@ func (s *Spool) drop(seq uint64) {
 func (s *Spool) Stats() SpoolStats {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return SpoolStats{Files: len(s.pending), Bytes: s.bytes, MaxBytes: s.maxBytes, Corrupt: s.corrupt}
+	return SpoolStats{Files: len(s.pending), Bytes: s.bytes, MaxBytes: s.maxBytes,
+		Records: s.records, Rejects: s.rejects, Corrupt: s.corrupt}
 }
 
 // quarantine moves a broken file to corrupt/, logging why. It is called
@@ -312,24 +355,43 @@ func (s *Spool) quarantine(name string, reason error) error {
 	return nil
 }
 
-func encodeSpoolFile(batch []Record) ([]byte, error) {
+// encodeSpoolFile encodes a batch: as version 1 when it holds no rejects,
+// as version 2 otherwise.
+func encodeSpoolFile(records []Record, rejects []Reject) ([]byte, error) {
+	version := uint16(spoolV1)
+	if len(rejects) > 0 {
+		version = spoolV2
+	}
 	var buf bytes.Buffer
 	buf.Write(make([]byte, spoolHeaderLen))
-	var frame [4]byte
-	for _, r := range batch {
+	frame := func(kind byte, data []byte) {
+		if version >= spoolV2 {
+			buf.WriteByte(kind)
+		}
+		var n [4]byte
+		binary.BigEndian.PutUint32(n[:], uint32(len(data)))
+		buf.Write(n[:])
+		buf.Write(data)
+	}
+	for _, r := range records {
 		data, err := json.Marshal(toRow(r))
 		if err != nil {
 			return nil, fmt.Errorf("encoding record %s: %w", r.Parcel.ItemID, err)
 		}
-		binary.BigEndian.PutUint32(frame[:], uint32(len(data)))
-		buf.Write(frame[:])
-		buf.Write(data)
+		frame(frameAssessment, data)
+	}
+	for i := range rejects {
+		data, err := json.Marshal(toRejectRow(&rejects[i]))
+		if err != nil {
+			return nil, fmt.Errorf("encoding reject %d: %w", i, err)
+		}
+		frame(frameReject, data)
 	}
 	out := buf.Bytes()
 	h := out[:spoolHeaderLen]
 	copy(h[0:4], spoolMagic)
-	binary.BigEndian.PutUint16(h[4:6], spoolVersion)
-	binary.BigEndian.PutUint32(h[8:12], uint32(len(batch)))
+	binary.BigEndian.PutUint16(h[4:6], version)
+	binary.BigEndian.PutUint32(h[8:12], uint32(len(records)+len(rejects)))
 	binary.BigEndian.PutUint64(h[12:20], uint64(len(out)-spoolHeaderLen))
 	binary.BigEndian.PutUint32(h[20:24], spoolChecksum(out))
 	return out, nil
@@ -340,45 +402,97 @@ func spoolChecksum(file []byte) uint32 {
 	return crc32.Update(c, castagnoli, file[spoolHeaderLen:])
 }
 
-func decodeSpoolFile(data []byte) ([]Record, error) {
+// decodeSpoolFile checks and decodes a file of either version.
+func decodeSpoolFile(data []byte) ([]Record, []Reject, error) {
 	if len(data) < spoolHeaderLen {
-		return nil, fmt.Errorf("file is %d bytes, shorter than the %d-byte header", len(data), spoolHeaderLen)
+		return nil, nil, fmt.Errorf("file is %d bytes, shorter than the %d-byte header", len(data), spoolHeaderLen)
 	}
 	if string(data[0:4]) != spoolMagic {
-		return nil, fmt.Errorf("bad magic %q", data[0:4])
+		return nil, nil, fmt.Errorf("bad magic %q", data[0:4])
 	}
-	if v := binary.BigEndian.Uint16(data[4:6]); v != spoolVersion {
-		return nil, fmt.Errorf("unknown format version %d", v)
+	version := binary.BigEndian.Uint16(data[4:6])
+	if version != spoolV1 && version != spoolV2 {
+		return nil, nil, fmt.Errorf("unknown format version %d", version)
 	}
 	count := binary.BigEndian.Uint32(data[8:12])
 	if n := binary.BigEndian.Uint64(data[12:20]); n != uint64(len(data)-spoolHeaderLen) {
-		return nil, fmt.Errorf("payload is %d bytes, header says %d (torn write)", len(data)-spoolHeaderLen, n)
+		return nil, nil, fmt.Errorf("payload is %d bytes, header says %d (torn write)", len(data)-spoolHeaderLen, n)
 	}
 	if sum, want := spoolChecksum(data), binary.BigEndian.Uint32(data[20:24]); sum != want {
-		return nil, fmt.Errorf("checksum %08x, header says %08x", sum, want)
+		return nil, nil, fmt.Errorf("checksum %08x, header says %08x", sum, want)
 	}
 	payload := data[spoolHeaderLen:]
-	recs := make([]Record, 0, count)
+	var recs []Record
+	var rejects []Reject
 	for i := uint32(0); i < count; i++ {
+		kind := frameAssessment
+		if version >= spoolV2 {
+			if len(payload) < 1 {
+				return nil, nil, fmt.Errorf("frame %d: truncated kind", i)
+			}
+			kind = payload[0]
+			payload = payload[1:]
+		}
 		if len(payload) < 4 {
-			return nil, fmt.Errorf("record %d: truncated length", i)
+			return nil, nil, fmt.Errorf("frame %d: truncated length", i)
 		}
 		n := binary.BigEndian.Uint32(payload)
 		payload = payload[4:]
 		if uint64(n) > uint64(len(payload)) {
-			return nil, fmt.Errorf("record %d: length %d past the end", i, n)
+			return nil, nil, fmt.Errorf("frame %d: length %d past the end", i, n)
 		}
-		var r row
-		if err := json.Unmarshal(payload[:n], &r); err != nil {
-			return nil, fmt.Errorf("record %d: %w", i, err)
+		switch kind {
+		case frameAssessment:
+			var r row
+			if err := json.Unmarshal(payload[:n], &r); err != nil {
+				return nil, nil, fmt.Errorf("frame %d: %w", i, err)
+			}
+			recs = append(recs, r.record())
+		case frameReject:
+			var r rejectRow
+			if err := json.Unmarshal(payload[:n], &r); err != nil {
+				return nil, nil, fmt.Errorf("frame %d: %w", i, err)
+			}
+			rejects = append(rejects, r.reject())
+		default:
+			return nil, nil, fmt.Errorf("frame %d: unknown kind %d", i, kind)
 		}
-		recs = append(recs, r.record())
 		payload = payload[n:]
 	}
 	if len(payload) != 0 {
-		return nil, fmt.Errorf("%d bytes after the last record", len(payload))
+		return nil, nil, fmt.Errorf("%d bytes after the last frame", len(payload))
 	}
-	return recs, nil
+	return recs, rejects, nil
+}
+
+// rejectRow is a Reject as the spool keeps it. The key, path, message and
+// raw value come from the input and need not be valid UTF-8, which a JSON
+// string would not keep: they are stored as bytes (base64).
+type rejectRow struct {
+	ReceivedAt time.Time `json:"received_at"`
+	Source     string    `json:"source"`
+	Topic      string    `json:"topic"`
+	Partition  int32     `json:"partition"`
+	Offset     int64     `json:"offset"`
+	Key        []byte    `json:"key"`
+	Code       string    `json:"code"`
+	Path       []byte    `json:"path"`
+	Message    []byte    `json:"message"`
+	Raw        []byte    `json:"raw"`
+}
+
+func toRejectRow(r *Reject) rejectRow {
+	return rejectRow{
+		ReceivedAt: r.ReceivedAt, Source: r.Source, Topic: r.Topic, Partition: r.Partition, Offset: r.Offset,
+		Key: []byte(r.Key), Code: r.Code, Path: []byte(r.Path), Message: []byte(r.Message), Raw: r.Raw,
+	}
+}
+
+func (r *rejectRow) reject() Reject {
+	return Reject{
+		ReceivedAt: r.ReceivedAt, Source: r.Source, Topic: r.Topic, Partition: r.Partition, Offset: r.Offset,
+		Key: string(r.Key), Code: r.Code, Path: string(r.Path), Message: string(r.Message), Raw: r.Raw,
+	}
 }
 
 func writeFileSync(name string, data []byte) error {

@@ -137,7 +137,7 @@ func TestWriterFailedProbeReopensBreaker(t *testing.T) {
 
 func TestWriterReturnsErrSpoolFullWhenBothFail(t *testing.T) {
 	ins := &fakeInserter{down: true}
-	probe, _ := encodeSpoolFile(testBatch(0, 3))
+	probe, _ := encodeSpoolFile(testBatch(0, 3), nil)
 	w := newTestWriter(t, ins, int64(len(probe))+100, WriterConfig{})
 	ctx := context.Background()
 	if err := w.Write(ctx, testBatch(0, 3)); err != nil {
