@@ -16,6 +16,7 @@ import (
 // inserter is what the Writer needs from ClickHouse; *Store is one.
 type inserter interface {
 	Write(ctx context.Context, batch []Record) error
+	WriteRejects(ctx context.Context, rejects []Reject) error
 }
 
 // WriterConfig configures a Writer.
@@ -33,8 +34,10 @@ type WriterConfig struct {
 	ReplayEvery time.Duration
 	// OnInsert, when set, is called after every insert attempt that reached
 	// the inserter (not those the open breaker refused), with how long it
-	// took: a hook for a latency histogram. It must not block.
-	OnInsert func(d time.Duration, records int, err error)
+	// took and how many rows it held (assessments or rejects: a batch with
+	// both is two inserts): a hook for a latency histogram. It must not
+	// block.
+	OnInsert func(d time.Duration, rows int, err error)
 	// Logger receives the writer's log lines; nil discards them.
 	Logger *slog.Logger
 }
@@ -76,6 +79,15 @@ func (c *WriterConfig) validate() error {
 // again. A circuit breaker stops a ClickHouse that keeps failing from
 // slowing every batch down: while it is open, batches go straight to the
 // spool.
+//
+// A batch may hold assessment records, rejected manifests, or both
+// (WriteBatch). They take the same path: both tables are inserted through
+// the breaker, assessments first, and whatever was not inserted is spooled
+// in one file and replayed in the same order. Assessments are at least once
+// and visible once (reads collapse redeliveries by item id); rejects are at
+// least once: the rejects table keeps every row it is given, so a replay
+// after an insert that reached ClickHouse but was not acknowledged, or a
+// spool file whose removal was lost in a crash, shows a reject twice.
 type Writer struct {
 	ins   inserter
 	spool *Spool
@@ -86,13 +98,22 @@ type Writer struct {
 	inserts         atomic.Uint64
 	insertFailures  atomic.Uint64
 	insertedRecords atomic.Uint64
+	insertedRejects atomic.Uint64
 	insertNanos     atomic.Int64
 	lastInsertNanos atomic.Int64
 	spooled         atomic.Uint64
+	spooledRecords  atomic.Uint64
+	spooledRejects  atomic.Uint64
 	spoolRefusals   atomic.Uint64
 	replayed        atomic.Uint64
 	replayFailures  atomic.Uint64
 	trips           atomic.Uint64
+
+	// recordsDone is the sequence number of the spooled batch whose
+	// records the replay loop inserted while its rejects failed, so that
+	// the next attempt inserts the rejects only; 0 for none. Only the
+	// replay loop uses it.
+	recordsDone uint64
 
 	mu     sync.Mutex
 	cancel context.CancelFunc
@@ -143,48 +164,81 @@ func newWriter(ins inserter, sp *Spool, cfg WriterConfig) (*Writer, error) {
 // that failed too — wrapping ErrSpoolFull when it is full, the caller's
 // signal to stop taking new work for a while.
 func (w *Writer) Write(ctx context.Context, batch []Record) error {
-	if err := validate(batch); err != nil {
+	return w.WriteBatch(ctx, batch, nil)
+}
+
+// WriteBatch is Write for the records and the rejected manifests of one
+// batch: when it returns nil both are durable, each in ClickHouse or in the
+// spool. The records are inserted first, then the rejects; when the records
+// went in and the rejects did not, only the rejects are spooled. An invalid
+// record refuses the whole batch before anything is written.
+func (w *Writer) WriteBatch(ctx context.Context, records []Record, rejects []Reject) error {
+	if err := validate(records); err != nil {
 		return err
 	}
-	if len(batch) == 0 {
+	if len(records) == 0 && len(rejects) == 0 {
 		return nil
 	}
-	insErr := w.insert(ctx, batch)
+	recordsDone, insErr := w.insert(ctx, records, rejects)
 	if insErr == nil {
 		return nil
 	}
-	if err := w.spool.Put(batch); err != nil {
+	if recordsDone {
+		records = nil
+	}
+	if err := w.spool.PutBatch(records, rejects); err != nil {
 		if errors.Is(err, ErrSpoolFull) {
 			w.spoolRefusals.Add(1)
 		}
 		return fmt.Errorf("writing batch: clickhouse: %v; %w", insErr, err)
 	}
 	w.spooled.Add(1)
-	w.log.Warn("clickhouse write failed; batch spooled", "records", len(batch), "error", insErr)
+	w.spooledRecords.Add(uint64(len(records)))
+	w.spooledRejects.Add(uint64(len(rejects)))
+	w.log.Warn("clickhouse write failed; batch spooled", "records", len(records), "rejects", len(rejects), "error", insErr)
 	return nil
 }
 
-// insert runs one insert through the breaker.
-func (w *Writer) insert(ctx context.Context, batch []Record) error {
-	_, err := w.cb.Execute(func() (struct{}, error) {
-		ictx, cancel := context.WithTimeout(ctx, w.cfg.InsertTimeout)
-		defer cancel()
-		start := time.Now()
-		err := w.ins.Write(ictx, batch)
-		d := time.Since(start)
-		w.lastInsertNanos.Store(int64(d))
-		if err != nil {
-			w.insertFailures.Add(1)
-		} else {
-			w.inserts.Add(1)
-			w.insertedRecords.Add(uint64(len(batch)))
-			w.insertNanos.Add(int64(d))
+// insert runs the inserts of one batch through the breaker, as one call:
+// the records, then the rejects. recordsDone reports that the records were
+// inserted, even when the rejects then failed.
+func (w *Writer) insert(ctx context.Context, records []Record, rejects []Reject) (recordsDone bool, err error) {
+	_, err = w.cb.Execute(func() (struct{}, error) {
+		if len(records) > 0 {
+			if err := w.timed(ctx, len(records), func(ctx context.Context) error { return w.ins.Write(ctx, records) }); err != nil {
+				return struct{}{}, err
+			}
+			w.insertedRecords.Add(uint64(len(records)))
+			recordsDone = true
 		}
-		if w.cfg.OnInsert != nil {
-			w.cfg.OnInsert(d, len(batch), err)
+		if len(rejects) > 0 {
+			if err := w.timed(ctx, len(rejects), func(ctx context.Context) error { return w.ins.WriteRejects(ctx, rejects) }); err != nil {
+				return struct{}{}, err
+			}
+			w.insertedRejects.Add(uint64(len(rejects)))
 		}
-		return struct{}{}, err
+		return struct{}{}, nil
 	})
+	return recordsDone, err
+}
+
+// timed runs one insert of rows rows within InsertTimeout and counts it.
+func (w *Writer) timed(ctx context.Context, rows int, insert func(context.Context) error) error {
+	ictx, cancel := context.WithTimeout(ctx, w.cfg.InsertTimeout)
+	defer cancel()
+	start := time.Now()
+	err := insert(ictx)
+	d := time.Since(start)
+	w.lastInsertNanos.Store(int64(d))
+	if err != nil {
+		w.insertFailures.Add(1)
+	} else {
+		w.inserts.Add(1)
+		w.insertNanos.Add(int64(d))
+	}
+	if w.cfg.OnInsert != nil {
+		w.cfg.OnInsert(d, rows, err)
+	}
 	return err
 }
 
@@ -251,10 +305,18 @@ func (w *Writer) drain(ctx context.Context) {
 		if !ok {
 			return
 		}
-		if err := w.insert(ctx, b.Records); err != nil {
+		records := b.Records
+		if w.recordsDone == b.Seq {
+			records = nil
+		}
+		recordsDone, err := w.insert(ctx, records, b.Rejects)
+		if err != nil {
+			if recordsDone {
+				w.recordsDone = b.Seq
+			}
 			if ctx.Err() == nil && !errors.Is(err, gobreaker.ErrOpenState) && !errors.Is(err, gobreaker.ErrTooManyRequests) {
 				w.replayFailures.Add(1)
-				w.log.Warn("replaying spooled batch failed; will retry", "seq", b.Seq, "records", len(b.Records), "error", err)
+				w.log.Warn("replaying spooled batch failed; will retry", "seq", b.Seq, "records", len(records), "rejects", len(b.Rejects), "error", err)
 			}
 			return
 		}
@@ -262,8 +324,9 @@ func (w *Writer) drain(ctx context.Context) {
 			w.log.Error("removing replayed batch", "seq", b.Seq, "error", err)
 			return
 		}
+		w.recordsDone = 0
 		w.replayed.Add(1)
-		w.log.Info("replayed spooled batch", "seq", b.Seq, "records", len(b.Records))
+		w.log.Info("replayed spooled batch", "seq", b.Seq, "records", len(b.Records), "rejects", len(b.Rejects))
 	}
 }
 
@@ -273,19 +336,25 @@ type WriterStats struct {
 	Breaker string
 	// BreakerTrips counts the times the breaker opened.
 	BreakerTrips uint64
-	// Inserts counts successful inserts, live and replayed; InsertedRecords
-	// the records they held; InsertFailures the failed attempts.
+	// Inserts counts successful inserts, live and replayed (a batch with
+	// records and rejects is two inserts); InsertedRecords and
+	// InsertedRejects the rows they held; InsertFailures the failed
+	// attempts.
 	Inserts         uint64
 	InsertedRecords uint64
+	InsertedRejects uint64
 	InsertFailures  uint64
 	// InsertTime is the total time of the successful inserts;
 	// LastInsertLatency the time of the latest attempt.
 	InsertTime        time.Duration
 	LastInsertLatency time.Duration
-	// SpooledBatches counts batches written to the spool, ReplayedBatches
-	// those inserted from it, ReplayFailures the failed replay attempts,
+	// SpooledBatches counts batches written to the spool, SpooledRecords
+	// and SpooledRejects the rows they held, ReplayedBatches the batches
+	// inserted from it, ReplayFailures the failed replay attempts,
 	// SpoolFullRefusals the batches neither ClickHouse nor the spool took.
 	SpooledBatches    uint64
+	SpooledRecords    uint64
+	SpooledRejects    uint64
 	ReplayedBatches   uint64
 	ReplayFailures    uint64
 	SpoolFullRefusals uint64
@@ -300,10 +369,13 @@ func (w *Writer) Stats() WriterStats {
 		BreakerTrips:      w.trips.Load(),
 		Inserts:           w.inserts.Load(),
 		InsertedRecords:   w.insertedRecords.Load(),
+		InsertedRejects:   w.insertedRejects.Load(),
 		InsertFailures:    w.insertFailures.Load(),
 		InsertTime:        time.Duration(w.insertNanos.Load()),
 		LastInsertLatency: time.Duration(w.lastInsertNanos.Load()),
 		SpooledBatches:    w.spooled.Load(),
+		SpooledRecords:    w.spooledRecords.Load(),
+		SpooledRejects:    w.spooledRejects.Load(),
 		ReplayedBatches:   w.replayed.Load(),
 		ReplayFailures:    w.replayFailures.Load(),
 		SpoolFullRefusals: w.spoolRefusals.Load(),

@@ -15,12 +15,16 @@ import (
 )
 
 // fakeInserter stands in for ClickHouse in the breaker tests: it fails
-// while down and records the batches it accepts.
+// while down and records the batches it accepts. rejectsDown fails the
+// rejects table alone.
 type fakeInserter struct {
-	mu    sync.Mutex
-	down  bool
-	calls int
-	got   []string // first item id of each accepted batch, in order
+	mu          sync.Mutex
+	down        bool
+	rejectsDown bool
+	calls       int
+	got         []string // first item id of each accepted batch, in order
+	items       []string // every accepted item id, in order
+	rejects     []string // every accepted reject's key, in order
 }
 
 func (f *fakeInserter) Write(ctx context.Context, batch []Record) error {
@@ -34,7 +38,39 @@ func (f *fakeInserter) Write(ctx context.Context, batch []Record) error {
 		return errors.New("dial tcp 127.0.0.1:19000: connect: connection refused")
 	}
 	f.got = append(f.got, batch[0].Parcel.ItemID)
+	for _, r := range batch {
+		f.items = append(f.items, r.Parcel.ItemID)
+	}
 	return nil
+}
+
+func (f *fakeInserter) WriteRejects(ctx context.Context, rejects []Reject) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls++
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if f.down || f.rejectsDown {
+		return errors.New("clickhouse: code: 241, message: Memory limit exceeded")
+	}
+	for _, r := range rejects {
+		f.rejects = append(f.rejects, r.Key)
+	}
+	return nil
+}
+
+func (f *fakeInserter) setRejectsDown(down bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.rejectsDown = down
+}
+
+// accepted returns every item id and reject key accepted so far.
+func (f *fakeInserter) accepted() (items, rejects []string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]string(nil), f.items...), append([]string(nil), f.rejects...)
 }
 
 func (f *fakeInserter) setDown(down bool) {
@@ -113,6 +149,121 @@ func TestWriterSpoolsWhileDownAndReplaysInOrder(t *testing.T) {
 	}
 }
 
+// rejectKeys returns the keys of rejects, in order.
+func rejectKeys(rejects ...[]Reject) []string {
+	var out []string
+	for _, rs := range rejects {
+		for _, r := range rs {
+			out = append(out, r.Key)
+		}
+	}
+	return out
+}
+
+func TestWriterSpoolsRejectsWhileDownAndReplaysInOrder(t *testing.T) {
+	ins := &fakeInserter{down: true}
+	w := newTestWriter(t, ins, 0, WriterConfig{TripAfter: 2, OpenFor: 300 * time.Millisecond, ReplayEvery: 5 * time.Millisecond})
+	ctx := context.Background()
+
+	batches := []struct {
+		records []Record
+		rejects []Reject
+	}{
+		{testBatch(0, 3), testRejects(0, 2)},
+		{nil, testRejects(10, 3)},
+		{testBatch(20, 2), nil},
+		{testBatch(30, 1), testRejects(30, 1)},
+	}
+	var wantItems []string
+	var wantRejects []Reject
+	for i, b := range batches {
+		if err := w.WriteBatch(ctx, b.records, b.rejects); err != nil {
+			t.Fatalf("WriteBatch %d while down = %v; want nil (spooled)", i, err)
+		}
+		for _, r := range b.records {
+			wantItems = append(wantItems, r.Parcel.ItemID)
+		}
+		wantRejects = append(wantRejects, b.rejects...)
+	}
+	st := w.Stats()
+	if st.SpooledBatches != 4 || st.SpooledRecords != 6 || st.SpooledRejects != 6 ||
+		st.Spool.Files != 4 || st.Spool.Records != 6 || st.Spool.Rejects != 6 || st.Breaker != "open" {
+		t.Fatalf("after 4 writes while down: Stats() = %+v; want 4 batches, 6 records and 6 rejects spooled, breaker open", st)
+	}
+	if items, rejects := ins.accepted(); len(items)+len(rejects) != 0 {
+		t.Fatalf("ClickHouse down accepted %v and %v", items, rejects)
+	}
+
+	ins.setDown(false)
+	w.Run(ctx)
+	waitFor(t, "the spool to drain", func() bool { st := w.Stats(); return st.Spool.Files == 0 && st.ReplayedBatches == 4 })
+	items, rejects := ins.accepted()
+	if diff := cmp.Diff(wantItems, items); diff != "" {
+		t.Errorf("replayed records (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(rejectKeys(wantRejects), rejects); diff != "" {
+		t.Errorf("replayed rejects (-want +got):\n%s", diff)
+	}
+	st = w.Stats()
+	if st.InsertedRecords != 6 || st.InsertedRejects != 6 || st.Spool.Rejects != 0 || st.Breaker != "closed" {
+		t.Errorf("after replay: Stats() = %+v; want 6 records and 6 rejects inserted, breaker closed", st)
+	}
+
+	// With the breaker closed again, both go straight in.
+	if err := w.WriteBatch(ctx, testBatch(100, 2), testRejects(100, 2)); err != nil {
+		t.Fatal(err)
+	}
+	if st := w.Stats(); st.InsertedRecords != 8 || st.InsertedRejects != 8 || st.SpooledBatches != 4 {
+		t.Errorf("live write after recovery: Stats() = %+v; want 8 records and 8 rejects inserted, 4 batches spooled", st)
+	}
+}
+
+// TestWriterSpoolsOnlyWhatFailed: when the records went in and the rejects
+// did not, only the rejects are spooled, and a replay that stopped between
+// the two does not insert the records again.
+func TestWriterSpoolsOnlyWhatFailed(t *testing.T) {
+	ins := &fakeInserter{}
+	ins.setRejectsDown(true)
+	w := newTestWriter(t, ins, 0, WriterConfig{TripAfter: 10, OpenFor: 20 * time.Millisecond, ReplayEvery: 5 * time.Millisecond})
+	ctx := context.Background()
+	if err := w.WriteBatch(ctx, testBatch(0, 3), testRejects(0, 2)); err != nil {
+		t.Fatalf("WriteBatch = %v; want nil (rejects spooled)", err)
+	}
+	items, rejects := ins.accepted()
+	st := w.Stats()
+	if len(items) != 3 || len(rejects) != 0 || st.SpooledRecords != 0 || st.SpooledRejects != 2 ||
+		st.Spool.Records != 0 || st.Spool.Rejects != 2 {
+		t.Fatalf("records inserted %v, rejects %v, Stats() = %+v; want the 3 records inserted and only the 2 rejects spooled", items, rejects, st)
+	}
+
+	// A batch spooled whole, replayed while only the rejects table fails:
+	// its records go in once, however often the rejects are retried.
+	ins.setDown(true)
+	w2 := newTestWriter(t, ins, 0, WriterConfig{TripAfter: 1, OpenFor: 20 * time.Millisecond, ReplayEvery: 5 * time.Millisecond})
+	if err := w2.WriteBatch(ctx, testBatch(10, 3), testRejects(10, 2)); err != nil {
+		t.Fatal(err)
+	}
+	if st := w2.Stats(); st.Spool.Records != 3 || st.Spool.Rejects != 2 {
+		t.Fatalf("Stats() = %+v; want the whole batch spooled", st)
+	}
+	ins.setDown(false)
+	w2.Run(ctx)
+	waitFor(t, "three failed replays", func() bool { return w2.Stats().ReplayFailures >= 3 })
+	if items, _ := ins.accepted(); len(items) != 6 {
+		t.Errorf("records inserted: %v; want each once", items)
+	}
+	ins.setRejectsDown(false)
+	waitFor(t, "the spool to drain", func() bool { return w2.Stats().Spool.Files == 0 })
+	items, rejects = ins.accepted()
+	if diff := cmp.Diff(rejectKeys(testRejects(10, 2)), rejects); diff != "" {
+		t.Errorf("replayed rejects (-want +got):\n%s", diff)
+	}
+	want := []string{"RR00000000NL", "RR00000001NL", "RR00000002NL", "RR00000010NL", "RR00000011NL", "RR00000012NL"}
+	if diff := cmp.Diff(want, items); diff != "" {
+		t.Errorf("records inserted (-want +got):\n%s", diff)
+	}
+}
+
 func TestWriterFailedProbeReopensBreaker(t *testing.T) {
 	ins := &fakeInserter{down: true}
 	w := newTestWriter(t, ins, 0, WriterConfig{TripAfter: 1, OpenFor: 50 * time.Millisecond})
@@ -149,6 +300,14 @@ func TestWriterReturnsErrSpoolFullWhenBothFail(t *testing.T) {
 	}
 	if st := w.Stats(); st.SpoolFullRefusals != 1 || st.SpooledBatches != 1 {
 		t.Errorf("Stats() = %+v; want 1 refusal, 1 spooled", st)
+	}
+	// Rejects count against the same bound.
+	err = w.WriteBatch(ctx, nil, testRejects(0, 5))
+	if !errors.Is(err, ErrSpoolFull) {
+		t.Fatalf("WriteBatch of rejects with ClickHouse down and spool full = %v; want ErrSpoolFull", err)
+	}
+	if st := w.Stats(); st.SpoolFullRefusals != 2 || st.SpooledRejects != 0 || st.Spool.Rejects != 0 {
+		t.Errorf("Stats() = %+v; want 2 refusals, no rejects spooled", st)
 	}
 }
 
@@ -252,6 +411,10 @@ func (s *switchInserter) Write(ctx context.Context, batch []Record) error {
 	return s.cur.Load().Write(ctx, batch)
 }
 
+func (s *switchInserter) WriteRejects(ctx context.Context, rejects []Reject) error {
+	return s.cur.Load().WriteRejects(ctx, rejects)
+}
+
 func TestWriterRealServerOutageAndRecovery(t *testing.T) {
 	live := openTest(t)
 	ctx := context.Background()
@@ -275,14 +438,18 @@ func TestWriterRealServerOutageAndRecovery(t *testing.T) {
 	sw.cur.Store(dead)
 	w := newTestWriter(t, &sw, 0, WriterConfig{TripAfter: 2, OpenFor: 200 * time.Millisecond, ReplayEvery: 10 * time.Millisecond})
 
+	// Batch i holds i rejects besides its records.
 	const batches, size = 4, 100
+	var wantRejects []Reject
 	for i := 0; i < batches; i++ {
-		if err := w.Write(ctx, testBatch(i*size, size)); err != nil {
-			t.Fatalf("Write %d with ClickHouse unreachable = %v; want nil (spooled)", i, err)
+		rejects := testRejects(i*size, i)
+		if err := w.WriteBatch(ctx, testBatch(i*size, size), rejects); err != nil {
+			t.Fatalf("WriteBatch %d with ClickHouse unreachable = %v; want nil (spooled)", i, err)
 		}
+		wantRejects = append(wantRejects, rejects...)
 	}
-	if st := w.Stats(); st.SpooledBatches != batches || st.Spool.Files != batches || st.Inserts != 0 {
-		t.Fatalf("Stats() = %+v; want every batch spooled", st)
+	if st := w.Stats(); st.SpooledBatches != batches || st.Spool.Files != batches || st.Spool.Rejects != len(wantRejects) || st.Inserts != 0 {
+		t.Fatalf("Stats() = %+v; want every batch spooled, %d rejects", st, len(wantRejects))
 	}
 
 	sw.cur.Store(live)
@@ -302,6 +469,9 @@ func TestWriterRealServerOutageAndRecovery(t *testing.T) {
 	if diff := cmp.Diff(stored(testRecord(size+7)), got, recordOpts...); diff != "" {
 		t.Errorf("replayed record (-want +got):\n%s", diff)
 	}
+	if diff := cmp.Diff(wantRejects, storedRejects(t, live)); diff != "" {
+		t.Errorf("replayed rejects (-want +got):\n%s", diff)
+	}
 
 	// The real Writer over the live Store writes straight through.
 	w2, err := NewWriter(live, w.spool, WriterConfig{})
@@ -317,4 +487,36 @@ func TestWriterRealServerOutageAndRecovery(t *testing.T) {
 	if _, distinct, _ := live.CountDistinct(ctx); distinct != (batches+1)*size {
 		t.Errorf("distinct items = %d; want %d", distinct, (batches+1)*size)
 	}
+	more := testRejects(batches*size, 2)
+	if err := w2.WriteBatch(ctx, testBatch(batches*size+size, 1), more); err != nil {
+		t.Fatal(err)
+	}
+	if st := w2.Stats(); st.Inserts != 3 || st.InsertedRejects != 2 || st.SpooledBatches != 0 {
+		t.Errorf("live Writer Stats() = %+v; want 3 inserts (1 of 2 rejects), nothing spooled", st)
+	}
+	if got := storedRejects(t, live); len(got) != len(wantRejects)+len(more) {
+		t.Errorf("rejects table holds %d rows; want %d", len(got), len(wantRejects)+len(more))
+	}
+}
+
+// storedRejects reads the rejects table, ordered by offset.
+func storedRejects(t *testing.T, s *Store) []Reject {
+	t.Helper()
+	rows, err := s.conn.Query(context.Background(), "SELECT received_at, source, topic, `partition`, `offset`, key, code, path, message, raw FROM rejects ORDER BY `offset`")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []Reject
+	for rows.Next() {
+		var r Reject
+		if err := rows.Scan(&r.ReceivedAt, &r.Source, &r.Topic, &r.Partition, &r.Offset, &r.Key, &r.Code, &r.Path, &r.Message, (*bytesScanner)(&r.Raw)); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
