@@ -189,49 +189,63 @@ func (p *Pipeline) batch(ctx context.Context, in <-chan item, pubs chan<- *pubBa
 	}
 }
 
-// flush makes a batch durable: records first, then dead letters. Records go
-// first because the Sink can fall back to its spool when the store is down,
-// while the rejects sink may have to wait for the store. Offsets are settled
-// only for what was acknowledged.
+// flush makes a batch durable: its records and rejects in one Sink call,
+// then the dead letters. Records do not wait for the dead-letter topic:
+// they are settled (or published) as soon as the Sink acknowledged them.
+// Offsets are settled only for what was acknowledged.
 func (p *Pipeline) flush(ctx context.Context, b *batch, pubs chan<- *pubBatch) {
+	if !p.writeSink(ctx, b) {
+		return
+	}
 	if len(b.records) > 0 {
-		p.writeRecords(ctx, b.records, b.recRefs, b.values, pubs)
+		p.settleRecords(ctx, b.records, b.recRefs, b.values, pubs)
 	}
 	if len(b.rejects) > 0 {
-		p.writeRejects(ctx, b.rejects, b.rejRefs, b.dead)
+		p.writeDeadLetters(ctx, b.rejects, b.rejRefs, b.dead)
 	}
 }
 
-// writeRecords writes records to the Sink, retrying with backoff until it
-// succeeds or ctx ends (the shutdown deadline). Records of partitions
-// revoked meanwhile are left out of the next attempt: the partition's new
-// owner reads them again from the committed offset.
-func (p *Pipeline) writeRecords(ctx context.Context, records []Record, refs []ref, values [][]byte, pubs chan<- *pubBatch) {
+// writeSink writes the records and rejects of b to the Sink in one call,
+// retrying with backoff until it succeeds or ctx ends (the shutdown
+// deadline). Messages of partitions revoked meanwhile are left out of b
+// before each attempt: the partition's new owner reads them again from the
+// committed offset. It reports whether the Sink acknowledged what is left
+// in b; false when the batch was abandoned or nothing is left.
+func (p *Pipeline) writeSink(ctx context.Context, b *batch) bool {
 	for attempt := 0; ; attempt++ {
-		records, refs, values = ownedRecords(records, refs, values)
-		if len(records) == 0 {
-			return
+		b.records, b.recRefs, b.values = ownedRecords(b.records, b.recRefs, b.values)
+		b.rejects, b.rejRefs, b.dead = ownedRejects(b.rejects, b.rejRefs, b.dead)
+		if b.len() == 0 {
+			return false
 		}
 		if ctx.Err() != nil {
-			p.abandon(refs)
-			return
+			p.abandon(b.recRefs)
+			p.abandon(b.rejRefs)
+			return false
 		}
 		start := time.Now()
-		err := p.cfg.Sink.Write(ctx, records)
+		err := p.cfg.Sink.Write(ctx, b.records, b.rejects)
 		p.m.sinkLatency.observe(time.Since(start).Seconds())
 		if err == nil {
 			break
 		}
 		p.m.sinkErrors.Add(1)
-		p.log.Warn("writing batch to sink", "records", len(records), "attempt", attempt+1, "err", err)
+		p.log.Warn("writing batch to sink", "records", len(b.records), "rejects", len(b.rejects), "attempt", attempt+1, "err", err)
 		if !sleep(ctx, p.backoff(attempt)) {
-			p.abandon(refs)
-			return
+			p.abandon(b.recRefs)
+			p.abandon(b.rejRefs)
+			return false
 		}
 	}
 	p.m.batches.Add(1)
-	p.m.batchSize.observe(float64(len(records)))
-	p.m.durable(records)
+	p.m.batchSize.observe(float64(len(b.records)))
+	p.m.durable(b.records)
+	return true
+}
+
+// settleRecords settles the offsets of records the Sink acknowledged, or
+// hands them to the publisher when there is an outbound topic.
+func (p *Pipeline) settleRecords(ctx context.Context, records []Record, refs []ref, values [][]byte, pubs chan<- *pubBatch) {
 	if pubs == nil {
 		settle(refs)
 		return
@@ -250,10 +264,11 @@ func (p *Pipeline) writeRecords(ctx context.Context, records []Record, refs []re
 	}
 }
 
-// writeRejects writes dead letters until the topic acknowledges every
-// one, then the RejectSink when there is one, each with retries like the
-// Sink's. Only the dead letters that failed are sent again.
-func (p *Pipeline) writeRejects(ctx context.Context, rejects []Reject, refs []ref, dead []kafka.Message) {
+// writeDeadLetters writes the dead letters of rejects the Sink
+// acknowledged, retrying like the Sink, until the topic acknowledges every
+// one; then their offsets are settled. Only the dead letters that failed
+// are sent again.
+func (p *Pipeline) writeDeadLetters(ctx context.Context, rejects []Reject, refs []ref, dead []kafka.Message) {
 	pending := make([]int, len(dead))
 	for i := range pending {
 		pending[i] = i
@@ -308,28 +323,6 @@ func (p *Pipeline) writeRejects(ctx context.Context, rejects []Reject, refs []re
 			return
 		}
 	}
-	if p.cfg.Rejects != nil {
-		for attempt := 0; ; attempt++ {
-			rejects, refs = ownedRejects(rejects, refs)
-			if len(rejects) == 0 {
-				return
-			}
-			if ctx.Err() != nil {
-				p.abandon(refs)
-				return
-			}
-			err := p.cfg.Rejects.WriteRejects(ctx, rejects)
-			if err == nil {
-				break
-			}
-			p.m.rejectSinkErrs.Add(1)
-			p.log.Warn("writing rejects", "rejects", len(rejects), "attempt", attempt+1, "err", err)
-			if !sleep(ctx, p.backoff(attempt)) {
-				p.abandon(refs)
-				return
-			}
-		}
-	}
 	settle(refs)
 }
 
@@ -375,13 +368,14 @@ func ownedRecords(records []Record, refs []ref, values [][]byte) ([]Record, []re
 	return rs, fs, vs
 }
 
-// ownedRejects is ownedRecords for rejects.
-func ownedRejects(rejects []Reject, refs []ref) ([]Reject, []ref) {
+// ownedRejects is ownedRecords for rejects and their dead letters.
+func ownedRejects(rejects []Reject, refs []ref, dead []kafka.Message) ([]Reject, []ref, []kafka.Message) {
 	if !anyRevoked(refs) {
-		return rejects, refs
+		return rejects, refs, dead
 	}
 	var rs []Reject
 	var fs []ref
+	var ds []kafka.Message
 	for i, r := range refs {
 		if r.part.revoked.Load() {
 			r.part.drop(r.seq)
@@ -389,8 +383,9 @@ func ownedRejects(rejects []Reject, refs []ref) ([]Reject, []ref) {
 		}
 		rs = append(rs, rejects[i])
 		fs = append(fs, r)
+		ds = append(ds, dead[i])
 	}
-	return rs, fs
+	return rs, fs, ds
 }
 
 // ownedIndexes leaves out the indexes into refs of revoked partitions.

@@ -11,7 +11,7 @@ import (
 // countSink is a Sink that only counts.
 type countSink struct{ n atomic.Int64 }
 
-func (s *countSink) Write(_ context.Context, batch []Record) error {
+func (s *countSink) Write(_ context.Context, batch []Record, _ []Reject) error {
 	s.n.Add(int64(len(batch)))
 	return nil
 }

@@ -121,10 +121,8 @@ type Config struct {
 
 	// Scorer assesses every accepted manifest. Required.
 	Scorer Scorer
-	// Sink stores the records. Required.
+	// Sink stores the records and the rejected manifests. Required.
 	Sink Sink
-	// Rejects, when set, also receives every rejected manifest.
-	Rejects RejectSink
 
 	// Logger receives warnings about retries and the broker; nil means
 	// none.

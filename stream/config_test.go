@@ -18,7 +18,7 @@ func (nopScorer) Score(p *manifest.Parcel) scorer.Assessment {
 
 type nopSink struct{}
 
-func (nopSink) Write(context.Context, []Record) error { return nil }
+func (nopSink) Write(context.Context, []Record, []Reject) error { return nil }
 
 func TestNewConfigErrors(t *testing.T) {
 	valid := func() Config {

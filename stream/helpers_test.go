@@ -101,6 +101,7 @@ type memSink struct {
 	mu       sync.Mutex
 	got      map[pos]int
 	ids      map[pos]string
+	rejects  []Reject
 	batches  []int
 	calls    int
 	failures int
@@ -111,7 +112,14 @@ func newMemSink() *memSink {
 	return &memSink{got: make(map[pos]int), ids: make(map[pos]string)}
 }
 
-func (s *memSink) Write(ctx context.Context, batch []Record) error {
+// gotRejects returns a copy of the rejects the sink holds.
+func (s *memSink) gotRejects() []Reject {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Reject(nil), s.rejects...)
+}
+
+func (s *memSink) Write(ctx context.Context, batch []Record, rejects []Reject) error {
 	s.mu.Lock()
 	s.calls++
 	s.mu.Unlock()
@@ -130,6 +138,10 @@ func (s *memSink) Write(ctx context.Context, batch []Record) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.rejects = append(s.rejects, rejects...)
+	if len(batch) == 0 {
+		return nil
+	}
 	s.batches = append(s.batches, len(batch))
 	for _, r := range batch {
 		k := pos{r.Partition, r.Offset}
@@ -165,19 +177,6 @@ func (s *memSink) snapshot() map[pos]int {
 		c[k] = v
 	}
 	return c
-}
-
-// memRejects is a RejectSink that records what it was given.
-type memRejects struct {
-	mu  sync.Mutex
-	got []Reject
-}
-
-func (s *memRejects) WriteRejects(ctx context.Context, rejects []Reject) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.got = append(s.got, rejects...)
-	return nil
 }
 
 // genManifests returns n synthetic manifests.

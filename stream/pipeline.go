@@ -2,14 +2,16 @@
 // from a consumer group, decodes and scores them on a pool of workers,
 // hands them in batches to a Sink, and commits a partition's offset only
 // up to the first message that is not yet durable. Rejected manifests go
-// to a dead-letter topic with the reason in headers; assessments may be
+// to the Sink in the same call as the records of their batch, then to a
+// dead-letter topic with the reason in headers; assessments may be
 // published to an outbound topic. StartBroker runs an embedded
 // Kafka-protocol broker for local use and tests; Producer writes
 // manifests to it or to any Kafka cluster.
 //
 // Delivery is at least once: after a crash, a rebalance or a Sink that
-// failed at the wrong moment, a manifest may reach the Sink twice, and
-// the store collapses the duplicates by item id.
+// failed at the wrong moment, a manifest may reach the Sink (and a
+// rejected one the dead-letter topic) twice. The store collapses
+// duplicate records by item id; duplicate rejects stay.
 package stream
 
 import (
@@ -33,12 +35,15 @@ type Scorer interface {
 	Score(p *manifest.Parcel) scorer.Assessment
 }
 
-// Sink stores records. A nil error means the whole batch is durable (in
-// ClickHouse or in the local spool); an error means none of it may be
-// taken as durable: the pipeline retries the batch and commits nothing
-// past it. The Sink may keep batch; the pipeline does not reuse it.
+// Sink stores one batch: the records of the accepted manifests and the
+// rejected manifests, either of which may be empty. A nil error means the
+// whole batch, records and rejects, is durable (in ClickHouse or in the
+// local spool); an error means none of it may be taken as durable: the
+// pipeline retries the whole batch and commits nothing past it, so a Sink
+// that stored part of a batch before failing is given that part again.
+// The Sink may keep the slices; the pipeline does not reuse them.
 type Sink interface {
-	Write(ctx context.Context, batch []Record) error
+	Write(ctx context.Context, records []Record, rejects []Reject) error
 }
 
 // Record is one scored manifest and where it came from.
@@ -48,12 +53,6 @@ type Record struct {
 	Topic      string
 	Partition  int
 	Offset     int64
-}
-
-// RejectSink stores rejected manifests (the rejects table). Like Sink, a
-// nil error means durable.
-type RejectSink interface {
-	WriteRejects(ctx context.Context, rejects []Reject) error
 }
 
 // Reject is one manifest the decoder rejected. Code, Path and Message

@@ -7,6 +7,8 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -114,8 +116,8 @@ func TestPipelineSinkFailureBackpressure(t *testing.T) {
 }
 
 // TestPipelineRejects: rejected manifests land in the dead-letter topic
-// with the original key and value and the reason in headers, in the
-// RejectSink, and their offsets are committed.
+// with the original key and value and the reason in headers, in the Sink,
+// and their offsets are committed.
 func TestPipelineRejects(t *testing.T) {
 	b := startTestBroker(t)
 	const maxBytes = 8 << 10
@@ -139,10 +141,8 @@ func TestPipelineRejects(t *testing.T) {
 	}
 
 	sink := newMemSink()
-	rejects := new(memRejects)
 	cfg := testConfig(t, b, "rejects", sink)
 	cfg.MaxMessageBytes = maxBytes
-	cfg.Rejects = rejects
 	rejectedAt := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
 	cfg.Now = func() time.Time { return rejectedAt }
 	p, err := New(cfg)
@@ -199,20 +199,122 @@ func TestPipelineRejects(t *testing.T) {
 	if len(seen) != len(wantCode) {
 		t.Errorf("dead letters name %d distinct source messages; want %d", len(seen), len(wantCode))
 	}
-	rejects.mu.Lock()
-	if len(rejects.got) != len(wantCode) {
-		t.Errorf("RejectSink got %d rejects; want %d", len(rejects.got), len(wantCode))
+	rejects := sink.gotRejects()
+	if len(rejects) != len(wantCode) {
+		t.Errorf("Sink got %d rejects; want %d", len(rejects), len(wantCode))
 	}
-	for _, r := range rejects.got {
+	for _, r := range rejects {
 		if r.Code != wantCode[string(r.Value)] || r.Message == "" || r.Topic != DefaultManifestsTopic || r.ReceivedAt.IsZero() {
-			t.Errorf("RejectSink got %+v", r)
+			t.Errorf("Sink got %+v", r)
 			break
 		}
 	}
-	rejects.mu.Unlock()
 	st := p.Stats()
 	if st.Rejected != int64(len(wantCode)) || st.DLQWrites != int64(len(wantCode)) {
 		t.Errorf("Stats: rejected %d, DLQ writes %d; want %d", st.Rejected, st.DLQWrites, len(wantCode))
+	}
+}
+
+// gateSink holds every Write that carries rejects until open is closed,
+// then fails the first of them once; other writes go to the memSink.
+type gateSink struct {
+	*memSink
+	held   chan []pos // the messages of the first held write
+	open   chan struct{}
+	once   sync.Once
+	failed atomic.Bool
+}
+
+func (s *gateSink) Write(ctx context.Context, records []Record, rejects []Reject) error {
+	if len(rejects) > 0 {
+		s.once.Do(func() {
+			var ps []pos
+			for _, r := range records {
+				ps = append(ps, pos{r.Partition, r.Offset})
+			}
+			for _, r := range rejects {
+				ps = append(ps, pos{r.Partition, r.Offset})
+			}
+			s.held <- ps
+		})
+		select {
+		case <-s.open:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		if s.failed.CompareAndSwap(false, true) {
+			return errors.New("store is down")
+		}
+	}
+	return s.memSink.Write(ctx, records, rejects)
+}
+
+// TestPipelineRejectsCommittedAfterSink: the rejects of a batch reach the
+// Sink in the same call as its records, and neither is committed before
+// that call returns nil; the dead letters follow it.
+func TestPipelineRejectsCommittedAfterSink(t *testing.T) {
+	b := startTestBroker(t)
+	msgs := genManifests(15, 600, 0.1)
+	produce(t, b, "", msgs)
+	var dec manifest.Decoder
+	rejected := 0
+	for _, m := range msgs {
+		if dec.Decode(m, time.Now(), new(manifest.Parcel)) != nil {
+			rejected++
+		}
+	}
+	if rejected < 20 {
+		t.Fatalf("test data has %d rejects; want more", rejected)
+	}
+
+	sink := &gateSink{memSink: newMemSink(), held: make(chan []pos, 1), open: make(chan struct{})}
+	p, err := New(testConfig(t, b, "rejects-commit", sink))
+	if err != nil {
+		t.Fatal(err)
+	}
+	stop := runPipeline(t, p)
+	var held []pos
+	select {
+	case held = <-sink.held:
+	case <-time.After(20 * time.Second):
+		t.Fatal("no batch with rejects reached the sink")
+	}
+	time.Sleep(300 * time.Millisecond) // several commit intervals
+	committed := committedOffsets(t, b, "rejects-commit")
+	for _, m := range held {
+		if c, ok := committed[m.partition]; ok && c > m.offset {
+			t.Errorf("message %d/%d committed (at %d) while the sink call holding it had not returned", m.partition, m.offset, c)
+		}
+	}
+	if n := sum(endOffsets(t, b, DefaultDLQTopic)); n != 0 {
+		t.Errorf("dead-letter topic holds %d messages before the sink acknowledged their batch; want 0", n)
+	}
+
+	close(sink.open)
+	waitFor(t, 20*time.Second, "all offsets committed", func() bool { return allCommitted(t, b, "rejects-commit") })
+	if err := stop(); err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if got, want := sink.count(), len(msgs)-rejected; got != want {
+		t.Errorf("sink holds %d records; want %d", got, want)
+	}
+	seen := make(map[pos]int)
+	for _, r := range sink.gotRejects() {
+		seen[pos{r.Partition, r.Offset}]++
+	}
+	if len(seen) != rejected {
+		t.Errorf("sink holds %d distinct rejects; want %d", len(seen), rejected)
+	}
+	for k, n := range seen {
+		if n != 1 {
+			t.Errorf("reject %+v reached the sink %d times; want 1 (the failed write stored nothing)", k, n)
+		}
+	}
+	if dead := readTopic(t, b, DefaultDLQTopic); len(dead) != rejected {
+		t.Errorf("dead-letter topic holds %d messages; want %d", len(dead), rejected)
+	}
+	if st := p.Stats(); st.SinkErrors != 1 || st.Rejected != int64(rejected) {
+		t.Errorf("Stats: sink errors %d, rejected %d; want 1 and %d", st.SinkErrors, st.Rejected, rejected)
 	}
 }
 

@@ -19,14 +19,12 @@ type Stats struct {
 	Records int64
 	// Rejected counts manifests the decoder rejected; DLQWrites those
 	// acknowledged by the dead-letter topic, DLQErrors the failed
-	// dead-letter write attempts, RejectSinkErrors the failed RejectSink
-	// writes.
-	Rejected         int64
-	DLQWrites        int64
-	DLQErrors        int64
-	RejectSinkErrors int64
+	// dead-letter write attempts.
+	Rejected  int64
+	DLQWrites int64
+	DLQErrors int64
 	// Batches counts Sink writes that succeeded, SinkErrors those that
-	// failed (each retry counts).
+	// failed (each retry counts); both include batches of rejects only.
 	Batches    int64
 	SinkErrors int64
 	// BatchSize is the distribution of records per successful Sink write;
@@ -137,14 +135,14 @@ func (h *histogram) snapshot() Histogram {
 
 // metrics holds the live counters behind Stats.
 type metrics struct {
-	consumed, records                              atomic.Int64
-	rejected, dlqWrites, dlqErrors, rejectSinkErrs atomic.Int64
-	batches, sinkErrors                            atomic.Int64
-	commits, commitErrors                          atomic.Int64
-	fetchErrors, groupErrors, generations          atomic.Int64
-	published, outboundErrors                      atomic.Int64
-	outboundLate, outboundAbandoned                atomic.Int64
-	sampled, ruleErrors                            atomic.Int64
+	consumed, records                     atomic.Int64
+	rejected, dlqWrites, dlqErrors        atomic.Int64
+	batches, sinkErrors                   atomic.Int64
+	commits, commitErrors                 atomic.Int64
+	fetchErrors, groupErrors, generations atomic.Int64
+	published, outboundErrors             atomic.Int64
+	outboundLate, outboundAbandoned       atomic.Int64
+	sampled, ruleErrors                   atomic.Int64
 
 	batchSize   *histogram
 	sinkLatency *histogram
@@ -196,7 +194,6 @@ func (m *metrics) snapshot() Stats {
 		Rejected:          m.rejected.Load(),
 		DLQWrites:         m.dlqWrites.Load(),
 		DLQErrors:         m.dlqErrors.Load(),
-		RejectSinkErrors:  m.rejectSinkErrs.Load(),
 		Batches:           m.batches.Load(),
 		SinkErrors:        m.sinkErrors.Load(),
 		BatchSize:         m.batchSize.snapshot(),

@@ -142,7 +142,6 @@ func startEngine(ctx context.Context, cfg Config, log *slog.Logger, signals <-ch
 		SASL:             sasl,
 		Scorer:           sc,
 		Sink:             sink{e.writer},
-		Rejects:          rejectSink{e.store},
 		Logger:           log,
 	})
 	if err != nil {
@@ -291,27 +290,25 @@ func (e *engine) close() {
 	e.wg.Wait()
 }
 
-// sink adapts the store's writer to the pipeline.
+// sink adapts the store's writer to the pipeline: the records and the
+// rejected manifests of a batch are made durable together, in ClickHouse or
+// in the spool.
 type sink struct{ w *store.Writer }
 
-func (s sink) Write(ctx context.Context, batch []stream.Record) error {
+func (s sink) Write(ctx context.Context, batch []stream.Record, rejects []stream.Reject) error {
 	recs := make([]store.Record, len(batch))
 	for i := range batch {
 		recs[i] = store.Record{Parcel: batch[i].Parcel, Assessment: &batch[i].Assessment}
 	}
-	return s.w.Write(ctx, recs)
-}
-
-// rejectSink adapts the store's rejects table to the pipeline.
-type rejectSink struct{ s *store.Store }
-
-func (r rejectSink) WriteRejects(ctx context.Context, rejects []stream.Reject) error {
-	out := make([]store.Reject, len(rejects))
-	for i, x := range rejects {
-		out[i] = store.Reject{
-			ReceivedAt: x.ReceivedAt, Source: "kafka", Topic: x.Topic, Partition: int32(x.Partition),
-			Offset: x.Offset, Key: string(x.Key), Code: x.Code, Path: x.Path, Message: x.Message, Raw: x.Value,
+	var rejs []store.Reject
+	if len(rejects) > 0 {
+		rejs = make([]store.Reject, len(rejects))
+		for i, x := range rejects {
+			rejs[i] = store.Reject{
+				ReceivedAt: x.ReceivedAt, Source: "kafka", Topic: x.Topic, Partition: int32(x.Partition),
+				Offset: x.Offset, Key: string(x.Key), Code: x.Code, Path: x.Path, Message: x.Message, Raw: x.Value,
+			}
 		}
 	}
-	return r.s.WriteRejects(ctx, out)
+	return s.w.WriteBatch(ctx, recs, rejs)
 }
