@@ -26,7 +26,8 @@ func TestCollector(t *testing.T) {
 			}
 		},
 		writer: func() store.WriterStats {
-			return store.WriterStats{Breaker: "open", Spool: store.SpoolStats{Files: 4, Bytes: 4096}}
+			return store.WriterStats{Breaker: "open", SpooledRecords: 900, SpooledRejects: 12,
+				Spool: store.SpoolStats{Files: 4, Bytes: 4096, Records: 300, Rejects: 5}}
 		},
 		rules: func() rules.Status {
 			return rules.Status{Name: "default", Version: "abc123", LoadedAt: time.Unix(100, 0), LastError: "bad pack", Failures: 1, Reloads: 3}
@@ -54,9 +55,18 @@ parcelguard_rule_pack_last_reload_failed 1
 # HELP parcelguard_spool_files Batches waiting in the spool.
 # TYPE parcelguard_spool_files gauge
 parcelguard_spool_files 4
+# HELP parcelguard_spool_rows Rows waiting in the spool, per table.
+# TYPE parcelguard_spool_rows gauge
+parcelguard_spool_rows{table="assessments"} 300
+parcelguard_spool_rows{table="rejects"} 5
+# HELP parcelguard_spool_rows_written_total Rows written to the local spool, per table.
+# TYPE parcelguard_spool_rows_written_total counter
+parcelguard_spool_rows_written_total{table="assessments"} 900
+parcelguard_spool_rows_written_total{table="rejects"} 12
 `
 	names := []string{"parcelguard_clickhouse_breaker_state", "parcelguard_consumer_lag_messages", "parcelguard_outcomes_total",
-		"parcelguard_rule_pack_info", "parcelguard_rule_pack_last_reload_failed", "parcelguard_spool_files"}
+		"parcelguard_rule_pack_info", "parcelguard_rule_pack_last_reload_failed", "parcelguard_spool_files",
+		"parcelguard_spool_rows", "parcelguard_spool_rows_written_total"}
 	if err := testutil.GatherAndCompare(reg, strings.NewReader(want), names...); err != nil {
 		t.Error(err)
 	}
