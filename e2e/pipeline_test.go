@@ -80,32 +80,27 @@ func TestExactlyOnceVisible(t *testing.T) {
 }
 
 // TestClickHouseOutage cuts the engine off ClickHouse for ten seconds while
-// manifests keep coming: the batches go to the spool, and once ClickHouse is
-// back the spool drains and every item is stored, none shown twice.
+// manifests keep coming: the batches go to the spool, rejected manifests
+// with them, offsets are still committed, and once ClickHouse is back the
+// spool drains and every item is stored, none shown twice, and every
+// rejected manifest is in the rejects table (at least once).
 func TestClickHouseOutage(t *testing.T) {
 	t.Parallel()
 	for _, tt := range []struct {
 		name   string
 		broken float64
-		// spools says the batches must go to the spool during the outage.
-		// With rejected manifests in the stream they do not today: the
-		// rejects table is written to ClickHouse directly, not through
-		// the spool, and the pipeline retries that write before it hands
-		// the batch's records to the store, so it stalls (back-pressure,
-		// consumer lag) instead of spooling. Nothing is lost either way.
-		spools bool
 	}{
-		{name: "accepted manifests", broken: 0, spools: true},
-		{name: "with rejected manifests", broken: 0.01, spools: false},
+		{name: "accepted manifests", broken: 0},
+		{name: "with rejected manifests", broken: 0.01},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			testOutage(t, tt.broken, tt.spools)
+			testOutage(t, tt.broken)
 		})
 	}
 }
 
-func testOutage(t *testing.T, broken float64, spools bool) {
+func testOutage(t *testing.T, broken float64) {
 	s := newSetup(t)
 	px := startProxy(t, s.addr)
 	c := newCorpus(2, 30_000, broken)
@@ -132,21 +127,26 @@ func testOutage(t *testing.T, broken float64, spools bool) {
 	if err != nil {
 		t.Fatalf("CountDistinct: %v", err)
 	}
-	if spools {
-		spoolFiles := 0.0
-		eventually(t, 10*time.Second, 100*time.Millisecond, "spool fills", func() (bool, string) {
-			spoolFiles = e.metric("spool_files")
-			return spoolFiles > 0, "parcelguard_spool_files 0"
-		})
-		spooled := spooledItems(t, cfg.SpoolDir)
-		if len(spooled) == 0 {
-			t.Errorf("parcelguard_spool_files = %v but %s holds no readable batch", spoolFiles, cfg.SpoolDir)
+	spoolFiles := 0.0
+	eventually(t, 10*time.Second, 100*time.Millisecond, "spool fills", func() (bool, string) {
+		spoolFiles = e.metric("spool_files")
+		return spoolFiles > 0, "parcelguard_spool_files 0"
+	})
+	commitsBefore := e.metric("offset_commits_total")
+	spooled, spooledRejects := spooledContents(t, cfg.SpoolDir)
+	if len(spooled)+len(spooledRejects) == 0 {
+		t.Errorf("parcelguard_spool_files = %v but %s holds no readable batch", spoolFiles, cfg.SpoolDir)
+	}
+	for id := range spooled {
+		if !c.accepted[id] {
+			t.Errorf("the spool holds item %s, which was never sent", id)
+			break
 		}
-		for id := range spooled {
-			if !c.accepted[id] {
-				t.Errorf("the spool holds item %s, which was never sent", id)
-				break
-			}
+	}
+	for raw := range spooledRejects {
+		if _, ok := c.rejected[raw]; !ok {
+			t.Errorf("the spool holds a reject that was not rejected: %.200s", raw)
+			break
 		}
 	}
 	time.Sleep(time.Until(upAgain))
@@ -154,10 +154,19 @@ func testOutage(t *testing.T, broken float64, spools bool) {
 	if err != nil {
 		t.Fatalf("metrics: %v", err)
 	}
-	t.Logf("ClickHouse back after 10 s: spool holds %v batches (%v bytes), breaker state %v, %v breaker trips, %v manifests consumed",
-		m["spool_files"], m["spool_bytes"], m["clickhouse_breaker_state"], m["clickhouse_breaker_trips_total"], m["messages_consumed_total"])
-	if spools && m["spool_files"] < 2 {
+	const spooledRejectRows = `spool_rows_written_total{table="rejects"}`
+	t.Logf("ClickHouse back after 10 s: spool holds %v batches (%v bytes, %v rejects), breaker state %v, %v breaker trips, %v manifests consumed, %v offset commits during the outage",
+		m["spool_files"], m["spool_bytes"], m[`spool_rows{table="rejects"}`], m["clickhouse_breaker_state"], m["clickhouse_breaker_trips_total"],
+		m["messages_consumed_total"], m["offset_commits_total"]-commitsBefore)
+	if m["spool_files"] < 2 {
 		t.Errorf("parcelguard_spool_files = %v after 10 s of outage; want several batches", m["spool_files"])
+	}
+	// The spool let the offsets move on: commits went on during the outage.
+	if got := m["offset_commits_total"] - commitsBefore; got < 2 {
+		t.Errorf("%v offset commits during the outage; want commits to go on while batches are spooled", got)
+	}
+	if broken > 0 && m[spooledRejectRows] == 0 {
+		t.Errorf("parcelguard_%s = 0 after 10 s of outage with rejected manifests in the stream; want them spooled", spooledRejectRows)
 	}
 	_, storedAfter, err := s.db.store.CountDistinct(context.Background())
 	if err != nil {
@@ -186,8 +195,18 @@ func testOutage(t *testing.T, broken float64, spools bool) {
 	if corrupt, _ := os.ReadDir(filepath.Join(cfg.SpoolDir, "corrupt")); len(corrupt) > 0 {
 		t.Errorf("%d spool files were moved to corrupt/", len(corrupt))
 	}
-	if got := e.metric("spool_batches_replayed_total"); spools && got == 0 {
+	m, err = e.metrics()
+	if err != nil {
+		t.Fatalf("metrics: %v", err)
+	}
+	if m["spool_batches_replayed_total"] == 0 {
 		t.Errorf("parcelguard_spool_batches_replayed_total = 0; the stored items did not come from the spool")
+	}
+	if m[`spool_rows{table="rejects"}`] != 0 {
+		t.Errorf(`parcelguard_spool_rows{table="rejects"} = %v after the spool drained; want 0`, m[`spool_rows{table="rejects"}`])
+	}
+	if got, want := m[`clickhouse_rows_inserted_total{table="rejects"}`], float64(c.rejectedN); got < want {
+		t.Errorf(`parcelguard_clickhouse_rows_inserted_total{table="rejects"} = %v; want at least %v`, got, want)
 	}
 	checkVisibleOnce(t, s.db, c.accepted)
 	checkRejects(t, s.db, c, false)
@@ -299,10 +318,19 @@ func checkCommittedStored(t *testing.T, s *setup, spoolDir string) (committedMsg
 // so that the spool itself stays as the engine left it.
 func spooledItems(t *testing.T, dir string) map[string]bool {
 	t.Helper()
-	ids := make(map[string]bool)
+	ids, _ := spooledContents(t, dir)
+	return ids
+}
+
+// spooledContents returns the item ids and the raw rejected manifests in
+// the spool at dir, read from a copy so that the spool itself stays as the
+// engine left it.
+func spooledContents(t *testing.T, dir string) (ids, rejects map[string]bool) {
+	t.Helper()
+	ids, rejects = make(map[string]bool), make(map[string]bool)
 	files, _ := filepath.Glob(filepath.Join(dir, "*.batch"))
 	if len(files) == 0 {
-		return ids
+		return ids, rejects
 	}
 	cp := t.TempDir()
 	for _, f := range files {
@@ -327,10 +355,13 @@ func spooledItems(t *testing.T, dir string) map[string]bool {
 			t.Fatalf("reading the spool copy: %v", err)
 		}
 		if !ok {
-			return ids
+			return ids, rejects
 		}
 		for _, r := range b.Records {
 			ids[r.Parcel.ItemID] = true
+		}
+		for _, r := range b.Rejects {
+			rejects[string(r.Raw)] = true
 		}
 		if err := sp.Remove(b.Seq); err != nil {
 			t.Fatalf("reading the spool copy: %v", err)
