@@ -6,7 +6,7 @@ import { laneBadge, timeEl, dispositionStatus, formatInt } from './format.js';
 const API_PARAMS = ['lane', 'status', 'operator', 'origin', 'destination', 'rule', 'q', 'from', 'to', 'sort', 'limit'];
 
 const FIELDS = [
-  { name: 'lane', label: 'Lane', type: 'select', options: [['', 'Review and inspect'], ['inspect', 'Inspect'], ['review', 'Review']] },
+  { name: 'lane', label: 'Lane', type: 'select', options: [['', 'Review + inspect'], ['inspect', 'Inspect'], ['review', 'Review']] },
   { name: 'status', label: 'Status', type: 'select', options: [['', 'Any'], ['open', 'Open'], ['done', 'Done']] },
   { name: 'q', label: 'Item ID contains', type: 'search', size: 15, placeholder: 'RR1234…', spellcheck: 'false' },
   { name: 'operator', label: 'Operator', type: 'text', size: 9, placeholder: 'CN-POST', spellcheck: 'false' },
@@ -299,8 +299,12 @@ export function render(ctx) {
     } catch (err) {
       if (!ctx.isCurrent() || (err && err.name === 'AbortError')) return;
       const msg = err instanceof ApiError ? err.message : 'The queue could not be loaded.';
-      if (!append) tbody.replaceChildren(h('tr', { class: 'placeholder-row' }, h('td', { colspan: '8' }, 'The queue could not be loaded.')));
-      if (!(err instanceof ApiError && err.status === 400 && showParamError(err))) {
+      const paramError = err instanceof ApiError && err.status === 400 && showParamError(err);
+      if (!append) {
+        tbody.replaceChildren(h('tr', { class: 'placeholder-row' }, h('td', { colspan: '8' },
+          paramError ? 'Correct the marked filter and apply again.' : 'The queue could not be loaded.')));
+      }
+      if (!paramError) {
         listError.textContent = msg;
         listError.hidden = false;
         ctx.announce(msg, 'error');
