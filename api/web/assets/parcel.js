@@ -221,8 +221,8 @@ function header(data, a, latest) {
     laneBadge(a.outcome, { id: 'parcel-lane', 'data-testid': 'parcel-lane', class: ['badge', 'badge-big', `lane-${['release', 'review', 'inspect'].includes(a.outcome) ? a.outcome : 'unknown'}`] }),
     h('span', { class: 'score-box', id: 'parcel-score', 'data-testid': 'parcel-score', 'data-score': score },
       'Score ', h('strong', null, score)),
-    h('span', { class: 'parcel-status', id: 'parcel-status', 'data-testid': 'parcel-status' },
-      dispositionStatus(latest ? latest.outcome : '')),
+    h('span', { class: 'parcel-status' }, h('span', { class: 'muted' }, 'Status '),
+      h('span', { id: 'parcel-status', 'data-testid': 'parcel-status' }, dispositionStatus(latest ? latest.outcome : ''))),
     a.sampled ? h('span', { class: 'tag', title: 'Picked at random for control sampling' }, 'sampled') : null);
 }
 
