@@ -64,7 +64,7 @@ export function render(ctx) {
       const entries = Array.isArray(data.entries) ? data.entries : [];
       body.removeAttribute('aria-busy');
       body.replaceChildren(
-        h('p', { class: 'hint', id: 'audit-count' }, `${formatInt(entries.length)} entr${entries.length === 1 ? 'y' : 'ies'}, newest first as the server sent them.`),
+        h('p', { class: 'hint', id: 'audit-count' }, `${formatInt(entries.length)} entr${entries.length === 1 ? 'y' : 'ies'}.`),
         h('div', { class: 'table-wrap' }, h('table', { class: ['data', 'compact'], id: 'audit-table', 'data-testid': 'audit-table' },
           h('thead', null, h('tr', null,
             h('th', { scope: 'col' }, 'When (UTC)'),
@@ -79,7 +79,7 @@ export function render(ctx) {
             h('td', null, text(e.actor)),
             h('td', null, text(e.role)),
             h('td', { class: 'mono' }, text(e.action)),
-            h('td', { class: 'mono' }, text(e.object)),
+            h('td', { class: 'mono' }, objectCell(e)),
             h('td', { class: 'mono' }, text(e.remote_addr)),
             h('td', { class: 'wrap' }, text(e.detail))))
             : h('tr', null, h('td', { colspan: '7', class: 'muted' }, 'No audit entries match.'))))));
@@ -98,4 +98,14 @@ export function render(ctx) {
     }
   })();
   return undefined;
+}
+
+// Parcel objects link to the parcel.
+function objectCell(e) {
+  const action = String(e.action || '');
+  const obj = String(e.object || '');
+  if (obj && /^(parcel|disposition)/.test(action) && /^[A-Z]{2}\d{9}[A-Z]{2}$/.test(obj)) {
+    return h('a', { href: `#/parcel/${encodeURIComponent(obj)}` }, obj);
+  }
+  return text(e.object);
 }
