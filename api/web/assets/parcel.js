@@ -55,8 +55,16 @@ export function render(ctx) {
     try {
       const data = await apiGet(`/api/v1/parcels/${encodeURIComponent(id)}`, ctx.signal);
       if (!ctx.isCurrent()) return;
+      // The loading title may have the focus; it is replaced, so the focus
+      // moves to the new one (or to the confirmation after a disposition).
+      const hadFocus = root.contains(document.activeElement);
       const focusTarget = show(data, confirmation);
-      if (focusTarget) focusTarget.focus();
+      if (focusTarget) {
+        focusTarget.focus();
+      } else if (hadFocus && !root.contains(document.activeElement)) {
+        const t = root.querySelector('#parcel-title');
+        if (t) t.focus();
+      }
     } catch (err) {
       if (!ctx.isCurrent() || (err && err.name === 'AbortError')) return;
       const msg = err instanceof ApiError ? err.message : 'The parcel could not be loaded.';
