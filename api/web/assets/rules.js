@@ -54,7 +54,8 @@ export function render(ctx) {
       const tr = h('tr', { 'data-rule': String(r.id || ''), class: r.mode === 'shadow' ? 'row-shadow' : null },
         h('th', { scope: 'row' }, h('span', { class: 'chip' }, text(r.id))),
         h('td', { class: 'wrap' }, h('div', { class: 'rule-title' }, text(r.title)),
-          r.description ? h('div', { class: 'rule-desc' }, String(r.description)) : null),
+          r.description ? h('div', { class: 'rule-desc' }, String(r.description)) : null,
+          ruleMeta(r)),
         h('td', { class: 'num' }, formatScore(typeof r.score === 'number' ? r.score : null)),
         h('td', null, r.outcome ? h('span', { class: ['badge', 'badge-small', `lane-${r.outcome}`] }, laneLabel(r.outcome)) : h('span', { class: 'muted' }, '—')),
         h('td', null, r.mode === 'shadow' ? h('span', { class: 'tag' }, 'shadow') : text(r.mode || 'active')),
@@ -92,4 +93,16 @@ export function render(ctx) {
     applyFilter();
   }
   return undefined;
+}
+
+// Where the rule is written and when it applies, when the server says.
+function ruleMeta(r) {
+  const parts = [];
+  if (r.file) parts.push(h('span', { class: 'mono' }, r.line ? `${r.file}:${r.line}` : String(r.file)));
+  if (r.valid_from || r.valid_until) {
+    parts.push(h('span', null, 'valid ', r.valid_from ? ['from ', timeEl(r.valid_from)] : null,
+      r.valid_from && r.valid_until ? ' ' : null, r.valid_until ? ['until ', timeEl(r.valid_until)] : null));
+  }
+  if (!parts.length) return null;
+  return h('div', { class: 'rule-meta' }, parts.map((p, i) => [i ? ' · ' : '', p]));
 }
