@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/segmentio/kafka-go"
@@ -43,8 +44,11 @@ type Producer struct {
 	rate      float64
 	batch     int
 	now       func() time.Time
-	start     time.Time
-	sent      int64
+	// mu guards the pacing state: Send may be called from several
+	// goroutines (the API's ingest handlers).
+	mu    sync.Mutex
+	start time.Time
+	sent  int64
 }
 
 // NewProducer validates cfg and returns a Producer.
@@ -119,7 +123,9 @@ func (p *Producer) Send(ctx context.Context, manifests ...[]byte) error {
 		if err := p.w.WriteMessages(ctx, msgs...); err != nil {
 			return fmt.Errorf("producing manifests: %w", err)
 		}
+		p.mu.Lock()
 		p.sent += int64(n)
+		p.mu.Unlock()
 		manifests = manifests[n:]
 	}
 	return nil
@@ -131,10 +137,12 @@ func (p *Producer) pace(ctx context.Context) error {
 		return nil
 	}
 	now := p.now()
+	p.mu.Lock()
 	if p.start.IsZero() {
 		p.start = now
 	}
 	due := p.start.Add(time.Duration(float64(p.sent) / p.rate * float64(time.Second)))
+	p.mu.Unlock()
 	if wait := due.Sub(now); wait > 0 && !sleep(ctx, wait) {
 		return ctx.Err()
 	}
