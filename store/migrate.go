@@ -114,7 +114,105 @@ PARTITION BY toYYYYMM(at)
 ORDER BY (at, actor)`,
 		}
 	}},
+	{version: 2, name: "indexes for the officers' queries", statements: func(f features) []string {
+		lc := f.lc()
+		return []string{
+			// item_versions holds every delivery's version, by item id, so
+			// that the newest version of a few dozen items is found without
+			// reading assessments' wide granules.
+			`CREATE TABLE IF NOT EXISTS item_versions (
+    item_id String,
+    version UInt64,
+    received_at DateTime
+) ENGINE = ReplacingMergeTree(version)
+PARTITION BY toYYYYMM(received_at)
+ORDER BY item_id
+SETTINGS index_granularity = 1024`,
+			// queue holds the flagged deliveries (review or inspect) with
+			// what the queue shows and filters on, by day and then score, so
+			// that the first pages of a window read the top of each day. It
+			// may hold deliveries that are no longer an item's newest; Queue
+			// checks each against item_versions, which also drops an item
+			// whose newest delivery was released.
+			`CREATE TABLE IF NOT EXISTS queue (
+    received_at DateTime,
+    score Int32,
+    item_id String,
+    version UInt64,
+    outcome ` + lc + `,
+    sampled UInt8,
+    operator ` + lc + `,
+    origin_country ` + lc + `,
+    destination_country ` + lc + `,
+    posted_at DateTime,
+    hit_rules Array(` + lc + `)
+) ENGINE = ReplacingMergeTree(version)
+PARTITION BY toYYYYMM(received_at)
+ORDER BY (toDate(received_at), score, item_id)`,
+			// parcel_keys holds one row per normalised key of each delivery
+			// (see Related for which keys), so that the items sharing a key
+			// in a window are one primary-key range. Its rows are packed
+			// into two strings: a look-up decompresses a block of every
+			// column it reads in every part, and with ten columns that was
+			// most of the cost of Related. k is
+			//   via NUL key NUL (received_at + 10^10, 11 digits) item_id
+			// and v is score US outcome US origin US destination US operator
+			// (US = 0x1f; the operator, the only free text, comes last).
+			// received_at is there for the partition only.
+			`CREATE TABLE IF NOT EXISTS parcel_keys (
+    received_at DateTime,
+    k String,
+    version UInt64,
+    v String
+) ENGINE = ReplacingMergeTree(version)
+PARTITION BY toYYYYMM(received_at)
+ORDER BY k
+SETTINGS index_granularity = 256`,
+			// The views fill the tables from every later INSERT into
+			// assessments, whoever sends it.
+			`CREATE MATERIALIZED VIEW IF NOT EXISTS item_versions_feed TO item_versions AS ` + itemVersionsFeed,
+			`CREATE MATERIALIZED VIEW IF NOT EXISTS queue_feed TO queue AS ` + queueFeed,
+			`CREATE MATERIALIZED VIEW IF NOT EXISTS parcel_keys_feed TO parcel_keys AS ` + parcelKeysFeed,
+			// Views see only new inserts: copy what assessments held before.
+			// The copies run after the views exist, so nothing inserted
+			// meanwhile is missed; a row inserted between the two can be
+			// copied twice, and so can everything when a crash or a second
+			// process runs this migration again. Duplicates are harmless:
+			// reads collapse them, as they do redeliveries, and merges
+			// remove them (same sorting key).
+			`INSERT INTO item_versions (` + itemVersionsColumns + `) ` + itemVersionsFeed,
+			`INSERT INTO queue (` + queueColumns + `) ` + queueFeed,
+			`INSERT INTO parcel_keys (` + parcelKeysColumns + `) ` + parcelKeysFeed,
+		}
+	}},
 }
+
+// The selects that feed migration 2's tables from assessments, in the views
+// and in the copies of older rows. Part of migration 2: do not edit.
+const (
+	itemVersionsColumns = "item_id, version, received_at"
+	itemVersionsFeed    = `SELECT ` + itemVersionsColumns + ` FROM assessments`
+
+	queueColumns = "received_at, score, item_id, version, outcome, sampled, operator, origin_country, destination_country, posted_at, hit_rules"
+	queueFeed    = `SELECT ` + queueColumns + ` FROM assessments WHERE outcome != 'release'`
+
+	// One row per non-empty key of a delivery, packed as parcelKey and
+	// parcelSummary read them. The sender key is the name key and the
+	// address key together (see senderKey).
+	parcelKeysColumns = "received_at, k, version, v"
+	parcelKeysFeed    = `SELECT received_at,
+    concat(kv.1, '\0', kv.2, '\0', toString(toUInt64(received_at) + 10000000000), item_id) AS k,
+    version,
+    concat(toString(score), '\x1f', outcome, '\x1f', origin_country, '\x1f', destination_country, '\x1f', operator) AS v
+FROM assessments
+ARRAY JOIN arrayFilter(x -> x.2 != '', [
+    ('recipient_address', recipient_address_key),
+    ('sender', if(sender_name_key != '' AND sender_address_key != '', concat(sender_name_key, ' | ', sender_address_key), '')),
+    ('phone', sender_phone_e164),
+    ('phone', recipient_phone_e164),
+    ('email', sender_email_key),
+    ('email', recipient_email_key)]) AS kv`
+)
 
 const createMigrationsTable = `CREATE TABLE IF NOT EXISTS schema_migrations (
     version UInt32,

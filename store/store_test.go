@@ -314,7 +314,7 @@ func TestMigrateIsIdempotent(t *testing.T) {
 		}
 		tables = append(tables, n)
 	}
-	want := []string{"assessments", "audit_log", "dispositions", "rejects", "schema_migrations"}
+	want := []string{"assessments", "audit_log", "dispositions", "item_versions", "item_versions_feed", "parcel_keys", "parcel_keys_feed", "queue", "queue_feed", "rejects", "schema_migrations"}
 	if diff := cmp.Diff(want, tables); diff != "" {
 		t.Errorf("tables (-want +got):\n%s", diff)
 	}
