@@ -60,7 +60,7 @@ export function render(ctx) {
   const root = h('div', { class: 'view view-stats' },
     h('h1', { id: 'view-title', tabindex: '-1', 'data-testid': 'view-title' }, 'Statistics'),
     form,
-    h('p', { class: 'hint filters-hint' }, 'Without dates the figures cover the last 7 days. Days are UTC.'),
+    h('p', { class: 'hint filters-hint' }, 'Without dates the figures cover the last 30 days. Days are UTC.'),
     body);
   ctx.main.replaceChildren(root);
 
