@@ -70,6 +70,7 @@ func startEngineNoWait(tb testing.TB, name string, cfg engineConfig) *engine {
 		"-set", "spool.dir=" + cfg.SpoolDir,
 		"-set", "http.addr=" + e.HTTP,
 		"-set", "rules.watch=false",
+		"-set", "api.tokens_file=" + writeTokensFile(tb),
 	}
 	for _, kv := range cfg.Set {
 		args = append(args, "-set", kv)
@@ -170,7 +171,12 @@ func (e *engine) kill() {
 // metrics scrapes /metrics into a map from series (name with labels, the
 // "parcelguard_" prefix dropped) to value.
 func (e *engine) metrics() (map[string]float64, error) {
-	resp, err := e.client.Get("http://" + e.HTTP + "/metrics")
+	req, err := http.NewRequest(http.MethodGet, "http://"+e.HTTP+"/metrics", nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+token("monitor"))
+	resp, err := e.client.Do(req)
 	if err != nil {
 		return nil, err
 	}

@@ -27,6 +27,7 @@ type Config struct {
 	Scoring    ScoringConfig    `yaml:"scoring"`
 	Pipeline   PipelineConfig   `yaml:"pipeline"`
 	HTTP       HTTPConfig       `yaml:"http"`
+	API        APIConfig        `yaml:"api"`
 }
 
 // KafkaConfig says where the manifests come from.
@@ -93,9 +94,68 @@ type PipelineConfig struct {
 	BatchAge  time.Duration `yaml:"batch_age"`
 }
 
-// HTTPConfig is the health, readiness and metrics listener.
+// HTTPConfig is the listener of the API, the web page, health, readiness
+// and metrics.
 type HTTPConfig struct {
 	Addr string `yaml:"addr"`
+}
+
+// APIConfig secures the API and the web page (docs/api.md).
+type APIConfig struct {
+	// Tokens are the API tokens, hashed; TokensFile names a YAML file with
+	// more (a list of the same entries), e.g. mounted from a secret store.
+	Tokens     []TokenConfig `yaml:"tokens"`
+	TokensFile string        `yaml:"tokens_file"`
+	// ProxyAuth trusts identity headers from a single-sign-on proxy.
+	ProxyAuth ProxyAuthConfig `yaml:"proxy_auth"`
+	// RateLimit is requests per second per identity, bursts of RateBurst.
+	RateLimit float64 `yaml:"rate_limit"`
+	RateBurst int     `yaml:"rate_burst"`
+	// AuthFailureRate limits failed authentications per client address.
+	AuthFailureRate  float64 `yaml:"auth_failure_rate"`
+	AuthFailureBurst int     `yaml:"auth_failure_burst"`
+	// CORSOrigins empty keeps CORS off.
+	CORSOrigins   []string      `yaml:"cors_origins"`
+	SecureCookies bool          `yaml:"secure_cookies"`
+	SessionTTL    time.Duration `yaml:"session_ttl"`
+	// MaxIngestBytes bounds an ingest request's body.
+	MaxIngestBytes int64 `yaml:"max_ingest_bytes"`
+}
+
+// TokenConfig is one API token: its name, its hash (never the token), its
+// roles and, for the operator role, its operator code.
+type TokenConfig struct {
+	Name     string   `yaml:"name"`
+	Hash     string   `yaml:"hash"`
+	Roles    []string `yaml:"roles"`
+	Operator string   `yaml:"operator,omitempty"`
+}
+
+// ProxyAuthConfig: see api.ProxyAuth.
+type ProxyAuthConfig struct {
+	Trusted        []string `yaml:"trusted"`
+	UserHeader     string   `yaml:"user_header"`
+	RolesHeader    string   `yaml:"roles_header"`
+	OperatorHeader string   `yaml:"operator_header"`
+}
+
+// tokens returns the configured tokens and those of TokensFile.
+func (c *APIConfig) tokens() ([]TokenConfig, error) {
+	out := append([]TokenConfig(nil), c.Tokens...)
+	if c.TokensFile == "" {
+		return out, nil
+	}
+	data, err := os.ReadFile(c.TokensFile)
+	if err != nil {
+		return nil, fmt.Errorf("reading api.tokens_file: %w", err)
+	}
+	var more []TokenConfig
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&more); err != nil && !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("api.tokens_file %s: %v (want a YAML list of name, hash, roles, operator)", c.TokensFile, strings.TrimPrefix(err.Error(), "yaml: "))
+	}
+	return append(out, more...), nil
 }
 
 // defaultConfig runs everything locally: the embedded broker, the ClickHouse
@@ -109,6 +169,7 @@ func defaultConfig() Config {
 		Scoring:    ScoringConfig{SampleRate: 0.002},
 		Pipeline:   PipelineConfig{BatchSize: 5000, BatchAge: 500 * time.Millisecond},
 		HTTP:       HTTPConfig{Addr: "127.0.0.1:8080"},
+		API:        APIConfig{RateLimit: 20, RateBurst: 40, AuthFailureRate: 1, AuthFailureBurst: 20, SessionTTL: 8 * time.Hour, MaxIngestBytes: 16 << 20},
 	}
 }
 
@@ -283,7 +344,10 @@ func (c *Config) validate() error {
 		bad("pipeline.workers, batch_size and batch_age must not be negative")
 	}
 	if c.HTTP.Addr == "" {
-		bad("http.addr is required (host:port for health, readiness and metrics)")
+		bad("http.addr is required (host:port of the API, the web page, health, readiness and metrics)")
+	}
+	if c.API.RateLimit < 0 || c.API.RateBurst < 0 || c.API.AuthFailureRate < 0 || c.API.AuthFailureBurst < 0 || c.API.SessionTTL < 0 || c.API.MaxIngestBytes < 0 {
+		bad("api.rate_limit, rate_burst, auth_failure_rate, auth_failure_burst, session_ttl and max_ingest_bytes must not be negative")
 	}
 	for _, t := range []TLSConfig{c.Kafka.TLS, c.ClickHouse.TLS} {
 		if (t.CertFile == "") != (t.KeyFile == "") {

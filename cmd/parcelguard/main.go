@@ -36,6 +36,8 @@ Usage:
   parcelguard demo [-rate N]               ClickHouse, embedded broker, engine and a producer, all local
   parcelguard migrate [-config FILE]       apply the ClickHouse schema migrations
   parcelguard broker [-addr HOST:PORT]     the embedded Kafka-protocol broker on its own
+  parcelguard token new -name N -roles R   a fresh API token and its hashed configuration entry
+  parcelguard token hash                   the hash of a token read from stdin
   parcelguard score [flags] [FILE...]      score NDJSON manifests (stdin when no FILE)
   parcelguard generate [flags]             write synthetic NDJSON manifests
   parcelguard rules check [DIR]            compile a rule pack (default: the embedded pack)
@@ -68,6 +70,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.broker(ctx, rest)
 	case "demo":
 		return m.demo(ctx, rest)
+	case "token":
+		return m.token(rest)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(m.Stdout, usage)
 		return nil

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/parcelguard/parcelguard/api"
 	"github.com/parcelguard/parcelguard/store"
 	"github.com/parcelguard/parcelguard/stream"
 	"github.com/parcelguard/parcelguard/synth"
@@ -78,6 +79,10 @@ func (m *Main) demo(ctx context.Context, args []string) error {
 			return fmt.Errorf("starting ClickHouse with %s: %w", script, err)
 		}
 	}
+	// A fresh token for this run only: it is printed, never stored.
+	token := api.NewToken()
+	cfg.API.Tokens = append(cfg.API.Tokens, TokenConfig{Name: "demo", Hash: api.HashToken(token),
+		Roles: []string{api.RoleOfficer, api.RoleAnalyst, api.RoleAdmin}})
 	log := slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	e, err := startEngine(ctx, cfg, log, m.Signals)
 	if err != nil {
@@ -95,14 +100,17 @@ func (m *Main) demo(ctx context.Context, args []string) error {
 	fmt.Fprintf(m.Stdout, "parcelguard demo is running.\n"+
 		"  Kafka (embedded):  %s   topics %s, %s\n"+
 		"  ClickHouse:        %s   database %s\n"+
-		"  Metrics:           http://%s/metrics   health http://%s/healthz\n"+
+		"  Web page:          http://%s/   log in with the token below\n"+
+		"  Token (this run):  %s\n"+
+		"  Metrics:           curl -H 'Authorization: Bearer %s' http://%s/metrics\n"+
+		"  API:               curl -H 'Authorization: Bearer %s' 'http://%s/api/v1/queue?lane=inspect'\n"+
 		"  Producer:          %.0f synthetic manifests/s (2%% drug patterns, 5%% deficient, 0.5%% broken)\n"+
 		"Look at the assessments:\n"+
 		"  deploy/clickhouse.sh client -d %s -q \"SELECT outcome, count() FROM assessments GROUP BY outcome\"\n"+
 		"  deploy/clickhouse.sh client -d %s -q \"SELECT item_id, score, hit_rules FROM assessments WHERE outcome = 'inspect' ORDER BY assessed_at DESC LIMIT 5\"\n"+
 		"Ctrl-C stops everything.\n",
 		brokers, stream.DefaultManifestsTopic, stream.DefaultDLQTopic, strings.Join(cfg.ClickHouse.Addr, ","), db,
-		httpAddr, httpAddr, *rate, db, db)
+		httpAddr, token, token, httpAddr, token, httpAddr, *rate, db, db)
 
 	g := synth.New(synth.Config{Seed: *seed, BrokenShare: 0.005, Start: time.Now().UTC().Add(-6 * time.Hour), Span: 6 * time.Hour})
 	sent := 0

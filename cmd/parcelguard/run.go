@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
@@ -18,6 +19,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/parcelguard/parcelguard/api"
 	"github.com/parcelguard/parcelguard/rules"
 	"github.com/parcelguard/parcelguard/scorer"
 	"github.com/parcelguard/parcelguard/store"
@@ -62,7 +64,10 @@ type engine struct {
 	writer *store.Writer
 	pipe   *stream.Pipeline
 	http   *http.Server
-	ready  atomic.Bool
+	// handler is what the listener serves: a boot handler, then the API.
+	handler  atomic.Pointer[http.Handler]
+	producer *stream.Producer
+	ready    atomic.Bool
 	// cancel stops the goroutines the engine started (watcher, signals,
 	// spool replay) even when the pipeline ends on its own.
 	cancel context.CancelFunc
@@ -147,6 +152,9 @@ func startEngine(ctx context.Context, cfg Config, log *slog.Logger, signals <-ch
 	if err != nil {
 		return nil, err
 	}
+	if err := e.startAPI(sc, kafkaTLS, sasl); err != nil {
+		return nil, err
+	}
 	if cfg.Rules.Watch {
 		e.wg.Add(1)
 		go func() {
@@ -210,40 +218,30 @@ func (e *engine) openStore(ctx context.Context) error {
 	return nil
 }
 
-// serveHTTP serves health, readiness and metrics.
+// serveHTTP starts the HTTP listener at once, so that health answers while
+// the engine waits for ClickHouse; until the API is built (startAPI) every
+// other route answers 503.
 func (e *engine) serveHTTP() error {
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	reg.MustRegister(&collector{
-		pipeline: func() stream.Stats {
-			if e.pipe == nil {
-				return stream.Stats{}
-			}
-			return e.pipe.Stats()
-		},
-		writer: func() store.WriterStats {
-			if e.writer == nil {
-				return store.WriterStats{}
-			}
-			return e.writer.Stats()
-		},
-		rules: e.loader.Status,
+	boot := http.NewServeMux()
+	boot.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintln(w, `{"status":"ok"}`)
 	})
-	mux := http.NewServeMux()
-	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
-	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
-		if !e.ready.Load() {
-			http.Error(w, "not ready: starting or stopping", http.StatusServiceUnavailable)
-			return
-		}
-		fmt.Fprintf(w, "ready: pack %s, breaker %s\n", e.loader.Status().Version, e.writer.Stats().Breaker)
+	boot.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Retry-After", "5")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		fmt.Fprintln(w, `{"error":{"code":"STARTING","message":"parcelguard is starting (waiting for ClickHouse or Kafka); try again shortly"}}`)
 	})
+	var h http.Handler = boot
+	e.handler.Store(&h)
 	ln, err := net.Listen("tcp", e.cfg.HTTP.Addr)
 	if err != nil {
 		return fmt.Errorf("listening on http.addr: %w", err)
 	}
-	e.http = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second, IdleTimeout: 60 * time.Second}
+	e.http = api.HTTPServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		(*e.handler.Load()).ServeHTTP(w, r)
+	}), e.log)
 	e.wg.Add(1)
 	go func() {
 		defer e.wg.Done()
@@ -251,7 +249,58 @@ func (e *engine) serveHTTP() error {
 			e.log.Error("http server", "err", err)
 		}
 	}()
-	e.log.Info("health, readiness and metrics", "url", "http://"+ln.Addr().String()+"/metrics")
+	e.log.Info("API and web page", "url", "http://"+ln.Addr().String()+"/")
+	return nil
+}
+
+// startAPI builds the API on the running parts and puts it behind the
+// listener.
+func (e *engine) startAPI(sc *scorer.Scorer, kafkaTLS *tls.Config, sasl *stream.SASL) error {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	reg.MustRegister(&collector{pipeline: e.pipe.Stats, writer: e.writer.Stats, rules: e.loader.Status})
+	var err error
+	e.producer, err = stream.NewProducer(stream.ProducerConfig{Brokers: e.Brokers, Topic: e.cfg.Kafka.ManifestsTopic,
+		Compression: "zstd", TLS: kafkaTLS, SASL: sasl})
+	if err != nil {
+		return fmt.Errorf("ingest producer: %w", err)
+	}
+	tokens, err := e.cfg.API.tokens()
+	if err != nil {
+		return err
+	}
+	apiTokens := make([]api.Token, len(tokens))
+	for i, t := range tokens {
+		apiTokens[i] = api.Token{Name: t.Name, Hash: t.Hash, Roles: t.Roles, Operator: t.Operator}
+	}
+	var proxy *api.ProxyAuth
+	if pa := e.cfg.API.ProxyAuth; len(pa.Trusted) > 0 {
+		proxy = &api.ProxyAuth{Trusted: pa.Trusted, UserHeader: pa.UserHeader, RolesHeader: pa.RolesHeader, OperatorHeader: pa.OperatorHeader}
+	}
+	if len(apiTokens) == 0 && proxy == nil {
+		e.log.Warn("no API tokens configured: every API route will answer 401 (see docs/api.md: parcelguard token new)")
+	}
+	srv, err := api.New(api.Config{
+		Tokens: apiTokens, ProxyAuth: proxy,
+		RateLimit: e.cfg.API.RateLimit, RateBurst: e.cfg.API.RateBurst,
+		AuthFailureRate: e.cfg.API.AuthFailureRate, AuthFailureBurst: e.cfg.API.AuthFailureBurst,
+		CORSOrigins: e.cfg.API.CORSOrigins, SecureCookies: e.cfg.API.SecureCookies,
+		SessionTTL: e.cfg.API.SessionTTL, MaxIngestBytes: e.cfg.API.MaxIngestBytes,
+		Store: e.store, Rules: e.loader, Scorer: sc, Publisher: e.producer,
+		Ready: func() error {
+			if !e.ready.Load() {
+				return errors.New("starting or stopping")
+			}
+			return nil
+		},
+		Metrics: promhttp.HandlerFor(reg, promhttp.HandlerOpts{}),
+		Logger:  e.log,
+	})
+	if err != nil {
+		return fmt.Errorf("api: %w", err)
+	}
+	h := srv.Handler()
+	e.handler.Store(&h)
 	return nil
 }
 
@@ -272,6 +321,9 @@ func (e *engine) close() {
 	e.cancel()
 	if e.pipe != nil {
 		e.pipe.Close()
+	}
+	if e.producer != nil {
+		e.producer.Close()
 	}
 	if e.writer != nil {
 		e.writer.Close()
