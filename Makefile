@@ -24,11 +24,16 @@ clickhouse:
 clickhouse-stop:
 	deploy/clickhouse.sh stop
 
-## test-deps: the tools the tests drive besides ClickHouse (kcat, a librdkafka client).
+## test-deps: the tools the tests drive besides ClickHouse: kcat (a librdkafka
+## client) and Chromium (the browser test of the web page), Debian's packages.
 test-deps:
-	@command -v kcat >/dev/null || { \
-	  echo "installing kcat (Debian package)"; \
-	  (apt-get update -qq || true) && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq kcat >/dev/null; }
+	@missing=""; \
+	  command -v kcat >/dev/null || missing="$$missing kcat"; \
+	  command -v chromium >/dev/null || missing="$$missing chromium"; \
+	  if [ -n "$$missing" ]; then \
+	    echo "installing$$missing (Debian packages)"; \
+	    (apt-get update -qq || true) && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  fi
 
 ## test: every test in the repository (what CI runs), against the local ClickHouse.
 test: vet build clickhouse test-deps
