@@ -38,7 +38,7 @@ test-deps:
 ## test: every test in the repository (what CI runs), against the local ClickHouse.
 test: vet build clickhouse test-deps
 	$(GO) test -count=1 -race -timeout 15m $(PKGS)
-	$(GO) test -count=1 -run '^$$' -bench . -benchtime 1x $(PKGS) > /dev/null
+	PARCELGUARD_BENCH_ROWS=100000 $(GO) test -count=1 -run '^$$' -bench . -benchtime 1x $(PKGS) > /dev/null
 	./$(BIN) rules test
 
 ## bench: the benchmarks, with the figures docs/performance.md quotes.
