@@ -47,7 +47,13 @@ func (p *Pipeline) publish(ctx context.Context, in <-chan *pubBatch) {
 	attempt := 0
 	for ctx.Err() == nil {
 		if len(queue) > 0 && retry == nil {
-			if p.send(ctx, queue[0]) {
+			// One attempt waits at most OutboundMaxWait: a writer stuck
+			// on a missing topic must not hold back releasing the
+			// batches behind it.
+			sctx, cancel := context.WithTimeout(ctx, p.cfg.OutboundMaxWait)
+			ok := p.send(sctx, queue[0])
+			cancel()
+			if ok {
 				queue[0] = nil
 				queue = queue[1:]
 				attempt = 0
@@ -64,6 +70,12 @@ func (p *Pipeline) publish(ctx context.Context, in <-chan *pubBatch) {
 		if in != nil && len(queue) < maxPublishQueue {
 			recv = in
 		}
+		// A batch that comes due while the publisher waits to retry is
+		// released on time, not at the next failure.
+		var due <-chan time.Time
+		if d, ok := nextDue(queue, p.cfg.OutboundMaxWait); ok && retry != nil {
+			due = time.After(time.Until(d))
+		}
 		select {
 		case b, ok := <-recv:
 			if !ok {
@@ -73,6 +85,8 @@ func (p *Pipeline) publish(ctx context.Context, in <-chan *pubBatch) {
 			queue = append(queue, b)
 		case <-retry:
 			retry = nil
+		case <-due:
+			p.releaseOverdue(queue)
 		case <-ctx.Done():
 		}
 	}
@@ -115,6 +129,16 @@ func (p *Pipeline) send(ctx context.Context, b *pubBatch) bool {
 		settle(b.refs)
 	}
 	return true
+}
+
+// nextDue is when the first unreleased batch of queue is overdue.
+func nextDue(queue []*pubBatch, maxWait time.Duration) (time.Time, bool) {
+	for _, b := range queue {
+		if !b.released {
+			return b.since.Add(maxWait), true
+		}
+	}
+	return time.Time{}, false
 }
 
 // releaseOverdue lets the offsets of batches that waited longer than
