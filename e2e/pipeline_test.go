@@ -178,7 +178,7 @@ func testOutage(t *testing.T, broken float64) {
 	}
 	px.setDown(false)
 
-	if err := prod.wait(time.Minute); err != nil {
+	if err := prod.wait(3 * time.Minute); err != nil {
 		t.Fatalf("producing: %v", err)
 	}
 	waitStored(t, s.db, len(c.accepted), c.rejectedN, 3*time.Minute, e)
@@ -241,7 +241,7 @@ func TestKill9(t *testing.T) {
 	committed := checkCommittedStored(t, s, cfg.SpoolDir)
 
 	e2 := startEngine(t, "engine-2", cfg)
-	if err := prod.wait(time.Minute); err != nil {
+	if err := prod.wait(3 * time.Minute); err != nil {
 		t.Fatalf("producing: %v", err)
 	}
 	// The killed member stays in the group until its session times out
