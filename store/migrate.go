@@ -196,9 +196,9 @@ const (
 	queueColumns = "received_at, score, item_id, version, outcome, sampled, operator, origin_country, destination_country, posted_at, hit_rules"
 	queueFeed    = `SELECT ` + queueColumns + ` FROM assessments WHERE outcome != 'release'`
 
-	// One row per non-empty key of a delivery, packed as parcelKey and
-	// parcelSummary read them. The sender key is the name key and the
-	// address key together (see senderKey).
+	// One row per non-empty key of a delivery, packed as Related reads
+	// them (parcelKeyBound, parcelSummary). The sender key is the name key
+	// and the address key together (see senderKey).
 	parcelKeysColumns = "received_at, k, version, v"
 	parcelKeysFeed    = `SELECT received_at,
     concat(kv.1, '\0', kv.2, '\0', toString(toUInt64(received_at) + 10000000000), item_id) AS k,

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/base64"
 	"encoding/binary"
 	"errors"
@@ -17,6 +18,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/ClickHouse/clickhouse-go/v2"
+	"github.com/ClickHouse/clickhouse-go/v2/ext"
+
+	"github.com/parcelguard/parcelguard/manifest"
 )
 
 // The reads behind the officers' API: the work queue, an item's
@@ -117,7 +121,7 @@ func (s *Store) Queue(ctx context.Context, q QueueQuery) (QueuePage, error) {
 	}
 	after := nq.after
 	want := nq.limit + 1 // one more tells whether there is a next page
-	var items []QueueItem
+	items := []QueueItem{}
 	var keys []queueKey
 	seen := map[string]bool{}
 	for fetch := want + want/4 + 4; ; fetch = min(2*fetch, 20_000) {
@@ -211,11 +215,14 @@ func (s *Store) queueCandidates(ctx context.Context, q normalQueue, after *queue
 	if q.itemID != "" {
 		add("positionCaseInsensitive(item_id, ?) > 0", q.itemID)
 	}
+	// An item's dispositions are recorded after it was received: those
+	// recorded more than a day (of clock skew) before the window are not
+	// read.
 	switch q.status {
 	case StatusOpen:
-		add("item_id NOT IN (SELECT item_id FROM dispositions)")
+		add("item_id NOT IN (SELECT item_id FROM dispositions WHERE recorded_at >= toDateTime(?))", q.from-min(q.from, 86400))
 	case StatusDone:
-		add("item_id IN (SELECT item_id FROM dispositions)")
+		add("item_id IN (SELECT item_id FROM dispositions WHERE recorded_at >= toDateTime(?))", q.from-min(q.from, 86400))
 	}
 	sortCol := "score"
 	if q.sort == SortTime {
@@ -227,10 +234,14 @@ func (s *Store) queueCandidates(ctx context.Context, q normalQueue, after *queue
 		add("score <= ? AND (score < ? OR item_id > ?)", after.value, after.value, after.itemID)
 	}
 	filter := strings.Join(where, " AND ")
+	threshold := sortCol + " >= ((SELECT min(" + sortCol + ") FROM (SELECT " + sortCol + " FROM queue WHERE " + filter +
+		" ORDER BY " + sortCol + " DESC LIMIT ?)) AS threshold)"
+	if q.sort == SortTime {
+		// The newest rows are in the last days: say so on the key.
+		threshold += " AND toDate(received_at) >= toDate(threshold)"
+	}
 	query := "SELECT item_id, version, score, outcome, sampled, operator, origin_country, destination_country, posted_at, received_at, hit_rules" +
-		" FROM queue WHERE " + filter +
-		" AND " + sortCol + " >= (SELECT min(" + sortCol + ") FROM (SELECT " + sortCol + " FROM queue WHERE " + filter +
-		" ORDER BY " + sortCol + " DESC LIMIT ?))" +
+		" FROM queue WHERE " + filter + " AND " + threshold +
 		" ORDER BY " + sortCol + " DESC, item_id, version DESC LIMIT ?"
 	args = append(append(args, args...), n, n)
 	rows, err := s.conn.Query(ctx, query, args...)
@@ -267,8 +278,6 @@ func (s *Store) queueCandidates(ctx context.Context, q normalQueue, after *queue
 func lookup(ctx context.Context) context.Context {
 	return clickhouse.Context(ctx, clickhouse.WithSettings(clickhouse.Settings{"use_uncompressed_cache": 1}))
 }
-
-var debugTimes func(keys, verify time.Duration, ids int)
 
 // newestAndDisposed runs newestVersions and latestDispositions side by
 // side.
@@ -495,7 +504,6 @@ GROUP BY via, item_id ORDER BY via, rr DESC, item_id LIMIT ? BY via`
 		var cands []cand
 		count := map[string]int{}
 		args := append(slices.Clone(keyArgs), p.ItemID, n)
-		tq := time.Now()
 		rows, err := s.conn.Query(lookup(ctx), query, args...)
 		if err != nil {
 			return nil, fmt.Errorf("reading related items: %w", err)
@@ -525,13 +533,9 @@ GROUP BY via, item_id ORDER BY via, rr DESC, item_id LIMIT ? BY via`
 				ids = append(ids, c.ItemID)
 			}
 		}
-		tk := time.Now()
 		newest, latest, err := s.newestAndDisposed(ctx, ids, w.from)
 		if err != nil {
 			return nil, err
-		}
-		if debugTimes != nil {
-			debugTimes(tk.Sub(tq), time.Since(tk), len(ids))
 		}
 		var out []Related
 		short := false
@@ -552,6 +556,98 @@ GROUP BY via, item_id ORDER BY via, rr DESC, item_id LIMIT ? BY via`
 			return out, nil
 		}
 	}
+}
+
+// Detail is what the item view shows of one item.
+type Detail struct {
+	Record       Record
+	Dispositions []Disposition // oldest first
+	Related      []Related
+}
+
+// Detail reads what the item view shows of one item: Get, Dispositions and
+// Related over [from, to) with limit per Via, the three at once (on the
+// benchmark data it answers in about 60% of the time the three calls take
+// one after the other). Related starts from the keys of the item's newest
+// delivery, read by a small query of its own, so it need not wait for Get.
+// An item never stored is ErrNotFound.
+func (s *Store) Detail(ctx context.Context, itemID string, from, to time.Time, limit int) (Detail, error) {
+	var problems []string
+	if p := checkTextProblem("item_id", itemID, true); p != "" {
+		problems = append(problems, p)
+	}
+	if _, p := checkWindow(from, to); p != "" {
+		problems = append(problems, p)
+	}
+	if _, p := checkLimit(limit, DefaultRelatedLimit); p != "" {
+		problems = append(problems, p)
+	}
+	if err := badQuery(problems); err != nil {
+		return Detail{}, err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		d                Detail
+		wg               sync.WaitGroup
+		errG, errD, errR error
+	)
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		if d.Record, errG = s.Get(ctx, itemID); errG != nil {
+			cancel()
+		}
+	}()
+	go func() {
+		defer wg.Done()
+		keys, err := s.parcelKeys(ctx, itemID)
+		if err == nil {
+			d.Related, err = s.Related(ctx, keys, from, to, limit)
+		}
+		if errR = err; err != nil {
+			cancel()
+		}
+	}()
+	if d.Dispositions, errD = s.Dispositions(ctx, itemID); errD != nil {
+		cancel()
+	}
+	wg.Wait()
+	// The error that cancelled the others: ErrNotFound for an unknown
+	// item rather than the cancellation it caused elsewhere.
+	errs := []error{errG, errD, errR}
+	for _, err := range errs {
+		if errors.Is(err, ErrNotFound) {
+			return Detail{}, err
+		}
+	}
+	for _, err := range errs {
+		if err != nil && !errors.Is(err, context.Canceled) {
+			return Detail{}, err
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return Detail{}, err
+	}
+	return d, nil
+}
+
+// parcelKeys reads the keys Related looks for of an item's newest delivery,
+// as a Record holding those alone.
+func (s *Store) parcelKeys(ctx context.Context, itemID string) (Record, error) {
+	p := &manifest.Parcel{ItemID: itemID}
+	err := s.conn.QueryRow(ctx, "SELECT sender_name_key, sender_address_key, sender_phone_e164, sender_email_key,"+
+		" recipient_address_key, recipient_phone_e164, recipient_email_key"+
+		" FROM assessments PREWHERE item_id = ? ORDER BY version DESC LIMIT 1", itemID).
+		Scan(&p.Sender.NameKey, &p.Sender.AddressKey, &p.Sender.PhoneE164, &p.Sender.EmailKey,
+			&p.Recipient.AddressKey, &p.Recipient.PhoneE164, &p.Recipient.EmailKey)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Record{}, fmt.Errorf("reading item %s: %w", itemID, ErrNotFound)
+	}
+	if err != nil {
+		return Record{}, fmt.Errorf("reading the keys of %s: %w", itemID, err)
+	}
+	return Record{Parcel: p}, nil
 }
 
 // parcelKeyBound is the parcel_keys k of the key's deliveries received at
@@ -614,11 +710,11 @@ type Stats struct {
 // delivery's, and its disposition is the latest recorded. An item counts
 // in the window of its newest delivery's received_at.
 //
-// It collapses every delivery received since From in one GROUP BY over
-// assessments (deliveries received before From are taken to be older
-// versions: a newer version of an item is never received earlier). The
-// cost grows with the deliveries received from From to now, not with the
-// result.
+// It reads the deliveries received since From (those received before are
+// taken to be older versions: a newer version of an item is never received
+// earlier), so its cost grows with the deliveries received from From to
+// now, not with the result: about a second per million on the benchmark
+// machine (see docs/performance.md).
 func (s *Store) Stats(ctx context.Context, q StatsQuery) (Stats, error) {
 	var problems []string
 	w, werr := checkWindow(q.From, q.To)
@@ -631,34 +727,87 @@ func (s *Store) Stats(ctx context.Context, q StatsQuery) (Stats, error) {
 	if err := badQuery(problems); err != nil {
 		return Stats{}, err
 	}
-	having := "r < toDateTime(?)"
-	args := []any{w.from, w.to}
+	// The newest delivery of each item received since From: an item
+	// delivered once (most) is its row; the few delivered more than once
+	// are collapsed. Collapsing every item instead needs a hash table of
+	// all the window's item ids with their rows' values: more than the
+	// server's 4 GB for ten million. The items delivered more than once
+	// are found first (by a hash of the item id, so a collision only sends
+	// an item the longer way) and sent back with the query as an external
+	// table, so that the server works them out once.
+	dupRows, err := s.conn.Query(ctx, "SELECT cityHash64(item_id) AS h FROM assessments WHERE received_at >= toDateTime(?)"+
+		" GROUP BY h HAVING count() > 1", w.from)
+	if err != nil {
+		return Stats{}, fmt.Errorf("reading statistics: %w", err)
+	}
+	dupTable, err := ext.NewTable("redelivered", ext.Column("h", "UInt64"))
+	if err != nil {
+		dupRows.Close()
+		return Stats{}, err
+	}
+	for dupRows.Next() {
+		var h uint64
+		if err := dupRows.Scan(&h); err != nil {
+			dupRows.Close()
+			return Stats{}, fmt.Errorf("reading statistics: %w", err)
+		}
+		if err := dupTable.Append(h); err != nil {
+			dupRows.Close()
+			return Stats{}, err
+		}
+	}
+	dupRows.Close()
+	if err := dupRows.Err(); err != nil {
+		return Stats{}, fmt.Errorf("reading statistics: %w", err)
+	}
+	dups := "(SELECT h FROM redelivered)"
+	// Latest dispositions, of items received since From (recorded after
+	// them, give or take a day of clock skew).
+	latest := func(cond string) string {
+		return "(SELECT item_id FROM (SELECT item_id, argMax(outcome, (" + dispositionOrder + ")) AS last FROM dispositions" +
+			" WHERE recorded_at >= toDateTime(?) GROUP BY item_id) WHERE " + cond + ")"
+	}
+	since := w.from - min(w.from, 86400)
+	opOnce, opNewest := "", ""
+	var args []any
+	args = append(args, since, since, w.from, w.to)
 	if q.Operator != "" {
-		having += " AND op = ?"
+		opOnce = " AND operator = ?"
+		args = append(args, q.Operator)
+	}
+	args = append(args, w.from, w.to)
+	if q.Operator != "" {
+		opNewest = " AND op = ?"
 		args = append(args, q.Operator)
 	}
 	// One row per (day, lane, operator) with rule "", and one per rule:
 	// each item is counted once in the first kind and once per distinct
 	// active hit in the second.
 	query := `SELECT if(rule = '', day, 0) AS d, if(rule = '', lane, '') AS l, if(rule = '', op, '') AS o, rule,
-    count(), countIf(disp != '' AND disp != '` + DispositionNotInspected + `'), countIf(disp = '` + DispositionSeized + `')
+    count(), sum(inspected), sum(seized)
 FROM (
-    SELECT intDiv(toUInt32(r), 86400) AS day, lane, op, rules, disp
+    SELECT day, lane, op, rules,
+        item_id IN ` + latest("last != '"+DispositionNotInspected+"'") + ` AS inspected,
+        item_id IN ` + latest("last = '"+DispositionSeized+"'") + ` AS seized
     FROM (
-        SELECT item_id, argMax(outcome, version) AS lane, argMax(received_at, version) AS r,
-            argMax(operator, version) AS op, argMax(hit_rules, version) AS rules
+        SELECT intDiv(toUInt32(received_at), 86400) AS day, outcome AS lane, operator AS op, hit_rules AS rules, item_id
         FROM assessments
-        WHERE received_at >= toDateTime(?)
-        GROUP BY item_id
-        HAVING ` + having + `
+        WHERE received_at >= toDateTime(?) AND received_at < toDateTime(?)
+            AND cityHash64(item_id) NOT IN ` + dups + opOnce + `
+        UNION ALL
+        SELECT intDiv(toUInt32(r), 86400), lane, op, rules, item_id FROM (
+            SELECT item_id, argMax(outcome, version) AS lane, argMax(received_at, version) AS r,
+                argMax(operator, version) AS op, argMax(hit_rules, version) AS rules
+            FROM assessments
+            WHERE received_at >= toDateTime(?) AND cityHash64(item_id) IN ` + dups + `
+            GROUP BY item_id
+            HAVING r < toDateTime(?)` + opNewest + `
+        )
     )
-    ANY LEFT JOIN (
-        SELECT item_id, argMax(outcome, (` + dispositionOrder + `)) AS disp FROM dispositions GROUP BY item_id
-    ) USING item_id
 )
 ARRAY JOIN arrayPushFront(arrayDistinct(rules), '') AS rule
 GROUP BY d, l, o, rule`
-	rows, err := s.conn.Query(ctx, query, args...)
+	rows, err := s.conn.Query(clickhouse.Context(ctx, clickhouse.WithExternalTable(dupTable)), query, args...)
 	if err != nil {
 		return Stats{}, fmt.Errorf("reading statistics: %w", err)
 	}

@@ -284,11 +284,13 @@ func benchQueue(b *testing.B, s *Store, q QueueQuery, page int) {
 	b.ReportMetric(float64(items)/float64(b.N), "items/op")
 }
 
-// BenchmarkDetail10M is an officer opening an item of the queue: Get, its
-// Dispositions, and Related over 90 days with 20 per Via, one after the
-// other; one operation is the three calls. The items are up to 5,000
-// flagged items of the last 7 days in a random order, taken in turn, so
-// that a run of fewer operations opens each item once.
+// BenchmarkDetail10M is an officer opening an item of the queue: its
+// record, its dispositions and the items related to it over 90 days, 20
+// per Via; one operation is one item. "calls" makes the three calls one
+// after the other (Get, Dispositions, Related); "Detail" makes the one
+// call that runs them side by side. The items are up to 5,000 flagged
+// items of the last 7 days in a random order, taken in turn, so that a run
+// of fewer operations opens each item once.
 func BenchmarkDetail10M(b *testing.B) {
 	s := benchStore(b)
 	ctx := context.Background()
@@ -306,11 +308,11 @@ func BenchmarkDetail10M(b *testing.B) {
 		ids = append(ids, id)
 	}
 	rows.Close()
-	if len(ids) == 0 {
-		b.Fatal("no flagged items in the benchmark data")
+	if len(ids) < 10 {
+		b.Fatal("too few flagged items in the benchmark data")
 	}
 	from, to := benchEnd.Add(-90*24*time.Hour), benchEnd
-	detail := func(id string) (int, error) {
+	calls := func(id string) (int, error) {
 		rec, err := s.Get(ctx, id)
 		if err != nil {
 			return 0, err
@@ -321,24 +323,67 @@ func BenchmarkDetail10M(b *testing.B) {
 		rel, err := s.Related(ctx, rec, from, to, 20)
 		return len(rel), err
 	}
-	for _, id := range ids[:min(len(ids), 5)] { // warm up
-		if _, err := detail(id); err != nil {
-			b.Fatal(err)
-		}
+	detail := func(id string) (int, error) {
+		d, err := s.Detail(ctx, id, from, to, 20)
+		return len(d.Related), err
 	}
-	lat := make(latencies, 0, b.N)
-	var related int
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		start := time.Now()
-		n, err := detail(ids[i%len(ids)])
-		lat = append(lat, time.Since(start))
-		if err != nil {
-			b.Fatal(err)
-		}
-		related += n
+	for _, bm := range []struct {
+		name string
+		f    func(id string) (int, error)
+		skip int // items the other sub-benchmark opened
+	}{{"calls", calls, 0}, {"Detail", detail, len(ids) / 2}} {
+		b.Run(bm.name, func(b *testing.B) {
+			next := bm.skip
+			item := func() string {
+				id := ids[next%len(ids)]
+				next++
+				return id
+			}
+			for range 5 { // warm up
+				if _, err := bm.f(item()); err != nil {
+					b.Fatal(err)
+				}
+			}
+			lat := make(latencies, 0, b.N)
+			var related int
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				start := time.Now()
+				n, err := bm.f(item())
+				lat = append(lat, time.Since(start))
+				if err != nil {
+					b.Fatal(err)
+				}
+				related += n
+			}
+			b.StopTimer()
+			lat.report(b)
+			b.ReportMetric(float64(related)/float64(b.N), "related/op")
+		})
 	}
-	b.StopTimer()
-	lat.report(b)
-	b.ReportMetric(float64(related)/float64(b.N), "related/op")
+}
+
+// BenchmarkStats10M is the statistics of the last 7 days and of all 30
+// days of the benchmark database; one operation is one Stats call.
+func BenchmarkStats10M(b *testing.B) {
+	s := benchStore(b)
+	ctx := context.Background()
+	for _, days := range []int{7, 30} {
+		b.Run(fmt.Sprintf("%ddays", days), func(b *testing.B) {
+			q := StatsQuery{From: benchEnd.Add(-time.Duration(days) * 24 * time.Hour), To: benchEnd}
+			lat := make(latencies, 0, b.N)
+			for i := 0; i < b.N; i++ {
+				start := time.Now()
+				st, err := s.Stats(ctx, q)
+				lat = append(lat, time.Since(start))
+				if err != nil {
+					b.Fatal(err)
+				}
+				if len(st.Daily) == 0 || len(st.Rules) == 0 {
+					b.Fatalf("Stats(last %d days) = %+v; want figures", days, st)
+				}
+			}
+			lat.report(b)
+		})
+	}
 }

@@ -925,3 +925,73 @@ func TestMigrationBackfills(t *testing.T) {
 		t.Errorf("Related(OLD1) = %v; want %v", ids, want)
 	}
 }
+
+func TestDetail(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	self := parcel{id: "SELF", at: time.Hour, score: 70, recipientAddress: "a 1", senderName: "n", senderAddress: "s 1", senderPhone: "+311"}
+	selfAmended := self
+	selfAmended.amendment, selfAmended.recipientAddress, selfAmended.score = 1, "a 2", 75
+	writeParcels(t, s, self,
+		parcel{id: "OLDADDR", at: 2 * time.Hour, recipientAddress: "a 1"},
+		parcel{id: "NEWADDR", at: 3 * time.Hour, recipientAddress: "a 2"},
+		parcel{id: "PHONE", at: 4 * time.Hour, recipientPhone: "+311"},
+	)
+	writeParcels(t, s, selfAmended)
+	writeDispositions(t, s,
+		Disposition{ItemID: "SELF", RecordedAt: qbase.Add(5 * time.Hour), Outcome: DispositionCleared},
+		Disposition{ItemID: "PHONE", RecordedAt: qbase.Add(5 * time.Hour), Outcome: DispositionSeized},
+	)
+	from, to := qbase.Add(-24*time.Hour), qbase.Add(24*time.Hour)
+
+	got, err := s.Detail(ctx, "SELF", from, to, 0)
+	if err != nil {
+		t.Fatalf("Detail(SELF): %v", err)
+	}
+	rec, err := s.Get(ctx, "SELF")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds, err := s.Dispositions(ctx, "SELF")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rel, err := s.Related(ctx, rec, from, to, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Detail{Record: rec, Dispositions: ds, Related: rel}
+	if diff := cmp.Diff(want, got, recordOpts...); diff != "" {
+		t.Errorf("Detail(SELF) (-want +got):\n%s", diff)
+	}
+	// The newest delivery's keys: the amended address, not the first one.
+	var relIDs []string
+	for _, r := range got.Related {
+		relIDs = append(relIDs, r.Via+":"+r.ItemID+":"+r.Disposition)
+	}
+	if want := []string{"recipient_address:NEWADDR:", "phone:PHONE:seized"}; !cmp.Equal(relIDs, want) {
+		t.Errorf("Detail(SELF).Related = %v; want %v", relIDs, want)
+	}
+	if got.Record.Assessment.Score != 75 {
+		t.Errorf("Detail(SELF).Record.Score = %d; want the amendment's 75", got.Record.Assessment.Score)
+	}
+
+	if _, err := s.Detail(ctx, "NOPE", from, to, 0); !errors.Is(err, ErrNotFound) {
+		t.Errorf("Detail(NOPE) = %v; want ErrNotFound", err)
+	}
+	for _, bad := range []struct {
+		id       string
+		from, to time.Time
+		limit    int
+		want     string
+	}{
+		{"", from, to, 0, "item_id: is required"},
+		{"SELF", to, from, 0, "must be after from"},
+		{"SELF", from, to, -1, "limit: -1 is out of range"},
+		{strings.Repeat("x", 1000), time.Time{}, to, 0, "item_id: is 1000 bytes long: send at most 256; from: is required"},
+	} {
+		if _, err := s.Detail(ctx, bad.id, bad.from, bad.to, bad.limit); !errors.Is(err, ErrBadQuery) || !strings.Contains(err.Error(), bad.want) {
+			t.Errorf("Detail(%.10q…) = %v; want ErrBadQuery containing %q", bad.id, err, bad.want)
+		}
+	}
+}
