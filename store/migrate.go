@@ -294,11 +294,24 @@ func (s *Store) appliedMigrations(ctx context.Context) (map[uint32]bool, error) 
 	return applied, nil
 }
 
+// migrationStatementTimeout bounds one migration statement when the
+// caller's context sets no deadline. The driver bounds a whole statement
+// by Config.ReadTimeout (60 s by default) unless the context has a
+// deadline, and a statement that copies a large table runs longer:
+// migration 2 took three and a half minutes for ten million assessments on
+// the 2-core development machine.
+const migrationStatementTimeout = 24 * time.Hour
+
 // ddl runs one idempotent schema statement. ClickHouse can refuse a CREATE
 // ... IF NOT EXISTS that races another session creating the same table
 // ("already exists" or "is creating or attaching right now"); running it
 // again then succeeds, so those errors are retried a few times.
 func (s *Store) ddl(ctx context.Context, stmt string) error {
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, migrationStatementTimeout)
+		defer cancel()
+	}
 	var err error
 	for attempt := 0; attempt < 5; attempt++ {
 		if err = s.conn.Exec(ctx, stmt); err == nil || !ddlRace(err) {

@@ -320,6 +320,32 @@ func TestMigrateIsIdempotent(t *testing.T) {
 	}
 }
 
+// A migration statement may run longer than the read timeout, which the
+// driver otherwise applies to a whole statement: migration 2 copies every
+// assessment.
+func TestMigrationStatementOutlivesReadTimeout(t *testing.T) {
+	addr := needClickHouse(t)
+	db := testDatabase(t, addr)
+	ctx := context.Background()
+	s, err := Open(ctx, Config{Addr: []string{addr}, Database: db, ReadTimeout: 300 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	const slow = "SELECT sleep(1)"
+	if err := s.conn.Exec(ctx, slow); err == nil {
+		t.Fatalf("Exec(%s) with a 300 ms read timeout succeeded; the test no longer shows anything", slow)
+	}
+	if err := s.ddl(ctx, slow); err != nil {
+		t.Errorf("ddl(%s) = %v; want it to outlive the read timeout", slow, err)
+	}
+	short, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
+	defer cancel()
+	if err := s.ddl(short, slow); err == nil {
+		t.Errorf("ddl(%s) with a 200 ms context succeeded; want the caller's deadline kept", slow)
+	}
+}
+
 func TestWriteReadBack(t *testing.T) {
 	s := openTest(t)
 	ctx := context.Background()
