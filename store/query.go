@@ -273,10 +273,11 @@ func (s *Store) queueCandidates(ctx context.Context, q normalQueue, after *queue
 // lookup marks a context for a query that reads a few granules of a small
 // table by primary key: such queries use the server's uncompressed cache,
 // which keeps the decompressed blocks of the index tables' hot columns
-// between queries. (Reads of assessments do not: its granules of raw
-// manifests would push everything else out.)
+// between queries (reads of assessments do not: its granules of raw
+// manifests would push everything else out), and one thread, which is all
+// a few granules need.
 func lookup(ctx context.Context) context.Context {
-	return clickhouse.Context(ctx, clickhouse.WithSettings(clickhouse.Settings{"use_uncompressed_cache": 1}))
+	return clickhouse.Context(ctx, clickhouse.WithSettings(clickhouse.Settings{"use_uncompressed_cache": 1, "max_threads": 1}))
 }
 
 // newestAndDisposed runs newestVersions and latestDispositions side by
