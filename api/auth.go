@@ -1,6 +1,7 @@
 package api
 
 import (
+	"cmp"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -144,9 +145,9 @@ func newAuthenticator(tokens []Token, proxy *ProxyAuth, ttl time.Duration) (*aut
 	}
 	if proxy != nil && len(proxy.Trusted) > 0 {
 		p := *proxy
-		p.UserHeader = cmpOr(p.UserHeader, "X-Forwarded-User")
-		p.RolesHeader = cmpOr(p.RolesHeader, "X-Forwarded-Roles")
-		p.OperatorHeader = cmpOr(p.OperatorHeader, "X-Forwarded-Operator")
+		p.UserHeader = cmp.Or(p.UserHeader, "X-Forwarded-User")
+		p.RolesHeader = cmp.Or(p.RolesHeader, "X-Forwarded-Roles")
+		p.OperatorHeader = cmp.Or(p.OperatorHeader, "X-Forwarded-Operator")
 		for _, s := range p.Trusted {
 			n, err := parseNet(s)
 			if err != nil {
@@ -157,13 +158,6 @@ func newAuthenticator(tokens []Token, proxy *ProxyAuth, ttl time.Duration) (*aut
 		a.proxy = &p
 	}
 	return a, nil
-}
-
-func cmpOr(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }
 
 func parseNet(s string) (*net.IPNet, error) {

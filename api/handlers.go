@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -360,7 +361,7 @@ func (s *Server) dispose(c *echo.Context) error {
 	switch {
 	case req.Outcome == store.DispositionSeized && req.Substance == "":
 		return badParam("substance", "is required for a seizure: one of %s", strings.Join(substances, ", "))
-	case req.Substance != "" && !contains(substances, req.Substance):
+	case req.Substance != "" && !slices.Contains(substances, req.Substance):
 		return badParam("substance", "%q is not a substance class; use one of %s", clip(req.Substance), strings.Join(substances, ", "))
 	case req.Substance != "" && req.Outcome != store.DispositionSeized:
 		return badParam("substance", "is only recorded with a seizure; leave it out for %s", req.Outcome)
@@ -388,15 +389,6 @@ func (s *Server) dispose(c *echo.Context) error {
 		return errf("recording a disposition", err)
 	}
 	return c.JSON(http.StatusCreated, dispositionJSON{RecordedAt: d.RecordedAt, Officer: d.Officer, Outcome: d.Outcome, Substance: d.Substance, Note: d.Note})
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func (s *Server) stats(c *echo.Context) error {

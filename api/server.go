@@ -189,27 +189,6 @@ func HTTPServer(h http.Handler, log *slog.Logger) *http.Server {
 	}
 }
 
-// Serve serves the API on ln until ctx ends, then shuts down gracefully.
-func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
-	srv := HTTPServer(s.echo, s.log)
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ln) }()
-	select {
-	case err := <-done:
-		return err
-	case <-ctx.Done():
-	}
-	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil {
-		srv.Close()
-	}
-	if err := <-done; err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	return nil
-}
-
 // routes registers every route. Keep openapi.yaml in step: a test checks
 // that each route here is documented there and the other way round.
 func (s *Server) routes() {
