@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"database/sql"
@@ -869,28 +870,13 @@ GROUP BY d, l, o, rule`
 
 func (s *Stats) sort() {
 	slices.SortFunc(s.Daily, func(a, b DailyLane) int {
-		if c := a.Day.Compare(b.Day); c != 0 {
-			return c
-		}
-		return strings.Compare(a.Lane, b.Lane)
+		return cmp.Or(a.Day.Compare(b.Day), strings.Compare(a.Lane, b.Lane))
 	})
 	slices.SortFunc(s.Operators, func(a, b OperatorVolume) int {
-		if a.Parcels != b.Parcels {
-			if a.Parcels > b.Parcels {
-				return -1
-			}
-			return 1
-		}
-		return strings.Compare(a.Operator, b.Operator)
+		return cmp.Or(cmp.Compare(b.Parcels, a.Parcels), strings.Compare(a.Operator, b.Operator))
 	})
 	slices.SortFunc(s.Rules, func(a, b RuleYield) int {
-		if a.Hits != b.Hits {
-			if a.Hits > b.Hits {
-				return -1
-			}
-			return 1
-		}
-		return strings.Compare(a.Rule, b.Rule)
+		return cmp.Or(cmp.Compare(b.Hits, a.Hits), strings.Compare(a.Rule, b.Rule))
 	})
 }
 
