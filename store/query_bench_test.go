@@ -19,7 +19,7 @@ import (
 //
 // PARCELGUARD_BENCH_ROWS sets how many assessments it holds; 10,000,000 by
 // default. The CI smoke run sets a small number.
-const benchShape = 4
+const benchShape = 5
 
 // The generated assessments were received over 30 days ending at benchEnd,
 // which crosses a month boundary as real data usually does.
@@ -86,15 +86,19 @@ func benchStore(b *testing.B) *Store {
 //
 // Shape: item ids in no relation to the order of the inserts (so that
 // every part holds ids from the whole range, as in production); 30 days of
-// received_at; ~2% inspect, ~8% review, the rest
-// release; 50 operators; 1–4 active hits (of 30 rule ids) per flagged item,
-// one low-scoring hit on a third of the released ones; 0.5% of the rows are
-// redeliveries of an item 100 rows earlier, assessed an hour later with an
-// independent outcome (so some flagged items are released again); recipient
-// addresses drawn from 3 million, 1% of the parcels from 1,000 busy ones;
-// senders (name + address) from 200,000, 60% with a phone, 40% with an
-// e-mail address; 30% of recipients with a phone, 20% with an e-mail
-// address; a raw manifest of about 750 bytes.
+// received_at; ~2% inspect, ~8% review, the rest release; scores in steps
+// of 5 as rule scores add up, with the default pack's thresholds: release
+// 0-35, review 40-75, inspect from 80 with a tail (mean 100, about 1 in
+// 1,000 above 215), a fifth of the inspected items sampled from the
+// released ones (score 0-35); 50 operators; 1–4 active hits (of 30 rule
+// ids) per flagged item, one low-scoring hit on a third of the released
+// ones; 0.5% of the rows are redeliveries of an item 100 rows earlier,
+// assessed an hour later with an independent outcome (so some flagged
+// items are released again); recipient addresses drawn from 3 million, 1%
+// of the parcels from 1,000 busy ones; senders (name + address) from
+// 200,000, 60% with a phone, 40% with an e-mail address; 30% of recipients
+// with a phone, 20% with an e-mail address; a raw manifest of about 750
+// bytes.
 func loadBench(ctx context.Context, s *Store, rows int) error {
 	names := make([]string, len(assessmentColumns))
 	for i, c := range assessmentColumns {
@@ -133,7 +137,8 @@ FROM (SELECT
     toUInt32(0) AS amendment,
     toUInt64(assessed_at) * 1000 AS version,
     multiIf(r < 20, 'inspect', r < 100, 'review', 'release') AS outcome,
-    toInt32(multiIf(r < 4, 0, r < 20, 60 + r % 41, r < 100, 30 + r % 30, r % 30)) AS score,
+    (intHash32(n + 7) % 1000000 + 1) / 1000001 AS u,
+    toInt32(5 * multiIf(r < 4, intHash32(n + 7) % 8, r < 20, 16 + toUInt32(-log(u) * 4), r < 100, 8 + intHash32(n + 7) % 8, intHash32(n + 7) % 8)) AS score,
     toUInt8(r < 4) AS sampled,
     multiIf(r < 4, 0, r < 100, 1 + h2 % 4, h2 % 3 = 0, 1, 0) AS k,
     arrayMap(i -> [` + strings.Join(rules, ",") + `][(intHash32(h2 + i) + if(r < 100, 0, 20)) % if(r < 100, 30, 10) + 1], range(k)) AS hit_rules,
