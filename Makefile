@@ -5,7 +5,7 @@ PKGS     := ./...
 # The local ClickHouse that deploy/clickhouse.sh runs; tests find it here.
 export PARCELGUARD_CLICKHOUSE ?= 127.0.0.1:19000
 
-.PHONY: all build test test-deps vet bench bench-e2e fuzz demo demo-score clickhouse clickhouse-stop clean
+.PHONY: all build test test-deps vet bench bench-queries bench-e2e fuzz demo demo-score clickhouse clickhouse-stop clean
 
 all: build
 
@@ -44,7 +44,13 @@ test: vet build clickhouse test-deps
 ## bench: the benchmarks, with the figures docs/performance.md quotes.
 bench: clickhouse
 	$(GO) test -run '^$$' -bench . -benchmem -cpu 1 -benchtime 2s ./manifest ./rules ./scorer ./synth
-	$(GO) test -run '^$$' -bench . -benchmem -benchtime 2s ./store
+	$(GO) test -run '^$$' -bench 'Write|SpoolPut' -benchmem -benchtime 2s ./store
+
+## bench-queries: the officers' queries on 10,000,000 generated assessments, loaded
+## into ClickHouse on the first run (about 7 minutes) and kept for the next.
+bench-queries: clickhouse
+	$(GO) test -count=1 -run '^$$' -bench 'Queue10M|Detail10M' -benchtime 300x -timeout 60m ./store
+	$(GO) test -count=1 -run '^$$' -bench 'Stats10M' -benchtime 3x -timeout 60m ./store
 
 ## bench-e2e: end-to-end figures: 1,000,000 manifests broker → ClickHouse, and latency at 5,000/s.
 bench-e2e: clickhouse
