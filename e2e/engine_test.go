@@ -75,6 +75,11 @@ func startEngineNoWait(tb testing.TB, name string, cfg engineConfig) *engine {
 	for _, kv := range cfg.Set {
 		args = append(args, "-set", kv)
 	}
+	// PARCELGUARD_ENGINE_CPUPROFILE=DIR profiles every engine a test
+	// starts into DIR/<name>.pprof.
+	if dir := os.Getenv("PARCELGUARD_ENGINE_CPUPROFILE"); dir != "" {
+		args = append(args, "-cpuprofile", filepath.Join(dir, name+".pprof"))
+	}
 	logFile, err := os.Create(e.logPath)
 	if err != nil {
 		tb.Fatalf("creating the engine log: %v", err)

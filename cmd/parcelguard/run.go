@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime/pprof"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -77,9 +78,19 @@ type engine struct {
 }
 
 func (m *Main) run(ctx context.Context, args []string) error {
-	cfg, err := m.loadConfig(m.newFlags("run", "run [-config FILE] [-set key=value ...]"), args)
+	fs := m.newFlags("run", "run [-config FILE] [-set key=value ...] [-cpuprofile FILE]")
+	profile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to FILE (go tool pprof reads it)")
+	cfg, err := m.loadConfig(fs, args)
 	if err != nil {
 		return err
+	}
+	if *profile != "" {
+		stop, err := startCPUProfile(*profile)
+		if err != nil {
+			fmt.Fprintln(m.Stderr, "parcelguard:", err)
+			return errFailed
+		}
+		defer stop()
 	}
 	log := slog.New(slog.NewTextHandler(m.Stderr, nil))
 	e, err := startEngine(ctx, cfg, log, m.Signals)
@@ -87,6 +98,22 @@ func (m *Main) run(ctx context.Context, args []string) error {
 		return err
 	}
 	return e.wait(ctx)
+}
+
+// startCPUProfile profiles the process into path until stop is called.
+func startCPUProfile(path string) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("-cpuprofile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("-cpuprofile: %w", err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
 }
 
 // startEngine builds and starts every part; on error what was started is
