@@ -45,7 +45,7 @@ var (
 	categories    = []string{"gift", "commercial_sample", "documents", "returned_goods", "sale_of_goods", "other"}
 )
 
-// Decoder decodes and validates manifests. It keeps its parser and buffers
+// Decoder decodes and validates manifests. It keeps its buffers
 // from one manifest to the next, so a worker that decodes a stream with one
 // Decoder and one Parcel allocates almost nothing per manifest. A Decoder is
 // not safe for concurrent use: give each worker goroutine its own. The zero
@@ -603,7 +603,7 @@ func (d *Decoder) topField(p *Parcel, k []byte, b []byte, i int) (int, *syntaxEr
 }
 
 // typeName names the JSON type of the value starting with c for messages,
-// as fastjson's type names did.
+// as the decoder has always named them.
 func typeName(c byte) string {
 	switch c {
 	case '{':

@@ -10,8 +10,9 @@ import (
 	"unicode/utf8"
 )
 
-// maxDepth is how deeply arrays and objects may nest; it is fastjson's
-// limit, so that every message checkJSON accepts fastjson parses.
+// maxDepth is how deeply arrays and objects may nest. It is the limit of
+// fastjson, the parser the decoder used before, kept so that the same
+// messages are accepted (see checkWhole).
 const maxDepth = 300
 
 // syntaxError is a JSON syntax error at a byte offset.
@@ -27,28 +28,22 @@ const (
 	wantKey          // an object key starts at i
 )
 
-// checkJSON checks that b is exactly one JSON value as RFC 8259 defines it.
-// fastjson parses leniently (NaN, Inf, leading zeros, raw control
-// characters and unknown escapes in strings are let through) and reports
-// errors by quoting the input rather than by offset; the decoder keeps the
-// wire contract strict JSON, so that the raw manifest stored with a parcel
-// can be read by any parser, and tells the operator where the error is.
-// utf8OK reports that every string in b is valid UTF-8.
+// checkWhole checks that b is exactly one JSON value as RFC 8259 defines
+// it. The decoder keeps the wire contract strict JSON (no NaN, Inf, leading
+// zeros, raw control characters or unknown escapes in strings, which
+// lenient parsers let through), so that the raw manifest stored with a
+// parcel can be read by any parser, and tells the operator where the error
+// is. utf8OK reports that every string in b is valid UTF-8.
+//
+// tooDeep reports a value nested in maxDepth arrays and objects: valid
+// JSON, but more than fastjson, the parser the decoder used before, would
+// parse (its limit counts the value itself as a level). The decoder rejects
+// such a message without an offset, as it did when fastjson refused it.
 //
 // The decoder checks a manifest object as it decodes it, with the same
 // scanning functions in the same order, so that it reports the same error
-// at the same offset; it calls checkJSON only for a message that is not an
+// at the same offset; it calls checkWhole only for a message that is not an
 // object.
-func checkJSON(b []byte) (utf8OK bool, err *syntaxError) {
-	utf8OK, _, err = checkWhole(b)
-	return utf8OK, err
-}
-
-// checkWhole is checkJSON that also reports tooDeep: a value nested in
-// maxDepth arrays and objects, which is valid JSON but more than fastjson,
-// which the decoder used before, would parse (its limit counts the value
-// itself as a level). The decoder rejects such a message without an offset,
-// as it did when fastjson refused it.
 func checkWhole(b []byte) (utf8OK, tooDeep bool, err *syntaxError) {
 	i, utf8OK, tooDeep, err := scanValue(b, skipSpace(b, 0), 0)
 	if err != nil {
