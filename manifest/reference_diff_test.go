@@ -196,10 +196,20 @@ func TestDecodeMatchesReferenceOnInputs(t *testing.T) {
 	}
 }
 
+// TestDecodeMatchesReferenceOnSynth compares the decoders on generated
+// manifests: 20,000 by default (a few seconds, minutes under -race),
+// PARCELGUARD_DECODE_DIFF_MANIFESTS=N for a longer comparison after a change
+// to the decoder.
 func TestDecodeMatchesReferenceOnSynth(t *testing.T) {
-	n := 200_000
+	n := 20_000
 	if testing.Short() {
-		n = 20_000
+		n = 2_000
+	}
+	if v := os.Getenv("PARCELGUARD_DECODE_DIFF_MANIFESTS"); v != "" {
+		var err error
+		if n, err = strconv.Atoi(v); err != nil || n < 0 {
+			t.Fatalf("PARCELGUARD_DECODE_DIFF_MANIFESTS=%q: want a number of manifests", v)
+		}
 	}
 	configs := []synth.Config{
 		{Seed: 1, BrokenShare: 0.2, DeficientShare: 0.3, PatternShare: 0.1},
