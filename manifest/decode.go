@@ -7,8 +7,6 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
-
-	"github.com/valyala/fastjson"
 )
 
 // Limits of the wire contract. A manifest beyond them is rejected: they are
@@ -47,7 +45,7 @@ var (
 	categories    = []string{"gift", "commercial_sample", "documents", "returned_goods", "sale_of_goods", "other"}
 )
 
-// Decoder decodes and validates manifests. It keeps its parser and buffers
+// Decoder decodes and validates manifests. It keeps its buffers
 // from one manifest to the next, so a worker that decodes a stream with one
 // Decoder and one Parcel allocates almost nothing per manifest. A Decoder is
 // not safe for concurrent use: give each worker goroutine its own. The zero
@@ -56,12 +54,17 @@ type Decoder struct {
 	// MaxBytes is the size limit of one manifest; 0 means DefaultMaxBytes.
 	MaxBytes int
 
-	parser fastjson.Parser
-	fold   folder
+	fold folder
 	// arena collects the bytes of the strings of one parcel so that they
 	// become strings in a single allocation; refs says where each goes.
 	arena []byte
 	refs  []strRef
+	// itemRefs are the strRefs of contents lines, by line index: the
+	// array behind Parcel.Contents may move while it grows.
+	itemRefs []itemRef
+	// esc and keyEsc hold the text of the latest string value and key
+	// that had escapes.
+	esc, keyEsc []byte
 	// last is the string the latest materialise made of the arena.
 	last string
 	// pend holds quality findings until their paths and messages in the
@@ -71,10 +74,10 @@ type Decoder struct {
 	omitted int
 
 	// Per-manifest state that is not part of Parcel.
-	utf8OK       bool   // every string in the message is valid UTF-8
 	seen         uint32 // top-level fields decoded, by number
 	bad          uint32 // fields already rejected, so no "missing" finding follows
 	postedAt     string
+	tooDeep      bool // a skipped value is nested too deeply
 	hasDeclared  bool
 	hasItemValue bool
 }
@@ -84,6 +87,21 @@ type strRef struct {
 	dst *string
 	sp  span
 }
+
+// itemRef says that arena bytes sp become a string field of contents line
+// item.
+type itemRef struct {
+	item  int
+	field uint8 // itemDescription, itemHSCode or itemOrigin
+	sp    span
+}
+
+// The string fields of Item, for itemRef.
+const (
+	itemDescription = iota
+	itemHSCode
+	itemOrigin
+)
 
 // pendingFinding is a quality finding whose path or message may still be in
 // the arena: an empty path or message with a non-empty span comes from it.
@@ -157,26 +175,19 @@ func (d *Decoder) Decode(data []byte, receivedAt time.Time, p *Parcel) error {
 		d.reject(CodeTooLarge, path{}, fmt.Sprintf("the message is %d bytes long; the limit is %d: send one item per message and shorten long descriptions", len(data), limit))
 		return d.rejection()
 	}
-	utf8OK, serr := checkJSON(data)
-	if serr != nil {
-		d.reject(CodeNotJSON, path{}, "the message is not valid JSON: "+serr.msg+" at byte "+strconv.Itoa(serr.off)+": send one JSON object per message")
+	i := skipSpace(data, 0)
+	if i >= len(data) || data[i] != '{' {
+		if _, tooDeep, serr := checkWhole(data); serr != nil || tooDeep {
+			return d.syntaxRejection(p, serr)
+		}
+		d.reject(CodeNotObject, path{}, "the message is a JSON "+typeName(data[i])+", not an object: send one manifest object per message")
 		return d.rejection()
 	}
-	d.utf8OK = utf8OK
-	v, err := d.parser.ParseBytes(data)
-	if err != nil {
-		// checkJSON accepts nothing fastjson rejects; should they ever
-		// disagree, the operator still gets an answer, not a crash.
-		d.reject(CodeNotJSON, path{}, "the message is not valid JSON: send one JSON object per message")
-		return d.rejection()
+	// One pass decodes the fields and checks the syntax of the whole
+	// message; a syntax error anywhere discards what was decoded.
+	if serr := d.object(p, data, i); serr != nil || d.tooDeep {
+		return d.syntaxRejection(p, serr)
 	}
-	o, err := v.Object()
-	if err != nil {
-		d.reject(CodeNotObject, path{}, "the message is a JSON "+typeName(v)+", not an object: send one manifest object per message")
-		return d.rejection()
-	}
-
-	o.Visit(func(k []byte, v *fastjson.Value) { d.topField(p, k, v) })
 	d.materialise()
 
 	d.checkRequired(p)
@@ -200,6 +211,24 @@ func (d *Decoder) Decode(data []byte, receivedAt time.Time, p *Parcel) error {
 	d.pend = d.pend[:0]
 	d.last = ""
 	return nil
+}
+
+// syntaxRejection rejects a message that is not JSON, with nothing of what
+// was decoded before the error: the same answer, whatever the error's
+// position, as a check of the whole message before decoding gives. A nil
+// serr stands for a message nested too deeply (see checkWhole).
+func (d *Decoder) syntaxRejection(p *Parcel, serr *syntaxError) error {
+	raw, at := p.Raw, p.ReceivedAt
+	d.reset(p)
+	p.Raw, p.ReceivedAt = raw, at
+	d.refs = d.refs[:0]
+	d.itemRefs = d.itemRefs[:0]
+	if serr == nil {
+		d.reject(CodeNotJSON, path{}, "the message is not valid JSON: send one JSON object per message")
+	} else {
+		d.reject(CodeNotJSON, path{}, "the message is not valid JSON: "+serr.msg+" at byte "+strconv.Itoa(serr.off)+": send one JSON object per message")
+	}
+	return d.rejection()
 }
 
 // Decode decodes one manifest with a fresh Decoder, for tests and tools.
@@ -226,6 +255,7 @@ func (d *Decoder) reset(p *Parcel) {
 	d.bad = 0
 	d.seen = 0
 	d.postedAt = ""
+	d.tooDeep = false
 	d.hasDeclared = false
 	d.hasItemValue = false
 }
@@ -312,9 +342,151 @@ const (
 	fAmendment
 )
 
-// topField decodes one known top-level field; unknown fields are ignored.
-// The first occurrence of a duplicated key wins, as with fastjson's Get.
-func (d *Decoder) topField(p *Parcel, k []byte, v *fastjson.Value) {
+// value is a scalar JSON value as the decoder reads it, or the kind of a
+// container it has skipped.
+type value struct {
+	kind byte // '"', '0' (a number), 't', 'f', 'n', or '{' or '[' when skipped
+	// b is the text of a string, escapes decoded, or the bytes of a
+	// number. It may alias the message or the decoder's buffers, so it is
+	// good only until the next value is read.
+	b     []byte
+	valid bool // a string is valid UTF-8
+}
+
+// object decodes the manifest object that starts at b[i] and checks that
+// nothing but white space follows it.
+func (d *Decoder) object(p *Parcel, b []byte, i int) *syntaxError {
+	i, empty, err := openContainer(b, i, 0)
+	for more := !empty; more && err == nil; {
+		var k []byte
+		if k, i, err = d.memberKey(b, i); err != nil {
+			break
+		}
+		if i, err = d.topField(p, k, b, i); err == nil {
+			i, more, err = afterValue(b, i, '}')
+		}
+	}
+	if err != nil {
+		return err
+	}
+	if i = skipSpace(b, i); i < len(b) {
+		return unexpected(b, i, "after the end of the top-level value")
+	}
+	return nil
+}
+
+// openContainer enters the object or array at b[i], inside depth open
+// containers, and returns the index of its first member, or empty and the
+// index after it.
+func openContainer(b []byte, i, depth int) (next int, empty bool, err *syntaxError) {
+	if depth == maxDepth {
+		return i, false, &syntaxError{i, "arrays and objects nest deeper than " + strconv.Itoa(maxDepth) + " levels"}
+	}
+	closing := b[i] + 2 // '{' + 2 is '}', '[' + 2 is ']'
+	i = skipSpace(b, i+1)
+	if i < len(b) && b[i] == closing {
+		return i + 1, true, nil
+	}
+	return i, false, nil
+}
+
+// memberKey reads the object key at b[i] and the colon after it, and
+// returns the key's text and the index of the member's value.
+func (d *Decoder) memberKey(b []byte, i int) (key []byte, next int, err *syntaxError) {
+	if i >= len(b) {
+		return nil, i, &syntaxError{i, "unexpected end of input, expecting an object key"}
+	}
+	if b[i] != '"' {
+		return nil, i, unexpected(b, i, "expecting an object key in double quotes")
+	}
+	end, _, escaped, err := scanString(b, i+1)
+	if err != nil {
+		return nil, end, err
+	}
+	key = b[i+1 : end-1]
+	if escaped {
+		d.keyEsc = appendUnescaped(d.keyEsc[:0], key)
+		key = d.keyEsc
+	}
+	i = skipSpace(b, end)
+	if i >= len(b) {
+		return nil, i, &syntaxError{i, "unexpected end of input, expecting ':'"}
+	}
+	if b[i] != ':' {
+		return nil, i, unexpected(b, i, "after an object key, expecting ':'")
+	}
+	return key, skipSpace(b, i+1), nil
+}
+
+// afterValue reads what follows a member or an element ending at i in a
+// container closed by closing: more reports a comma (next is then the
+// index of the next member), otherwise next is the index after the
+// closing bracket.
+func afterValue(b []byte, i int, closing byte) (next int, more bool, err *syntaxError) {
+	i = skipSpace(b, i)
+	if i >= len(b) {
+		return i, false, &syntaxError{i, "unexpected end of input, expecting ',' or a closing bracket"}
+	}
+	switch b[i] {
+	case ',':
+		return skipSpace(b, i+1), true, nil
+	case closing:
+		return i + 1, false, nil
+	}
+	if closing == '}' {
+		return i, false, unexpected(b, i, "after an object value, expecting ',' or '}'")
+	}
+	return i, false, unexpected(b, i, "after an array element, expecting ',' or ']'")
+}
+
+// readValue reads the value at b[i], inside depth open containers: a
+// scalar's text, or only the kind of an array or object, which it skips.
+func (d *Decoder) readValue(b []byte, i, depth int) (v value, next int, err *syntaxError) {
+	if i >= len(b) {
+		return v, i, &syntaxError{i, "unexpected end of input, expecting a value"}
+	}
+	switch c := b[i]; {
+	case c == '"':
+		end, valid, escaped, err := scanString(b, i+1)
+		if err != nil {
+			return v, end, err
+		}
+		v = value{kind: '"', b: b[i+1 : end-1], valid: valid}
+		if escaped {
+			d.esc = appendUnescaped(d.esc[:0], v.b)
+			v.b = d.esc
+		}
+		return v, end, nil
+	case c == '-' || '0' <= c && c <= '9':
+		end, err := scanNumber(b, i)
+		return value{kind: '0', b: b[i:end]}, end, err
+	case c == '{' || c == '[':
+		end, err := d.skip(b, i, depth)
+		return value{kind: c}, end, err
+	case c == 't':
+		end, err := scanLiteral(b, i, "true")
+		return value{kind: c}, end, err
+	case c == 'f':
+		end, err := scanLiteral(b, i, "false")
+		return value{kind: c}, end, err
+	case c == 'n':
+		end, err := scanLiteral(b, i, "null")
+		return value{kind: c}, end, err
+	}
+	return v, i, unexpected(b, i, "expecting a value")
+}
+
+// skip checks and skips the value at b[i], inside depth open containers.
+func (d *Decoder) skip(b []byte, i, depth int) (int, *syntaxError) {
+	next, _, tooDeep, err := scanValue(b, i, depth)
+	d.tooDeep = d.tooDeep || tooDeep
+	return next, err
+}
+
+// topField decodes the member of the manifest object whose value starts at
+// b[i] and returns the index after the value. Unknown fields are checked and
+// skipped; the first occurrence of a duplicated key wins.
+func (d *Decoder) topField(p *Parcel, k []byte, b []byte, i int) (int, *syntaxError) {
 	var f uint
 	switch string(k) {
 	case "item_id":
@@ -358,12 +530,27 @@ func (d *Decoder) topField(p *Parcel, k []byte, v *fastjson.Value) {
 	case "amendment":
 		f = fAmendment
 	default:
-		return
+		next, err := d.skip(b, i, 1)
+		return next, err
 	}
 	if d.seen&(1<<f) != 0 {
-		return
+		next, err := d.skip(b, i, 1)
+		return next, err
 	}
 	d.seen |= 1 << f
+	// The containers are decoded in place; every other field is read first.
+	switch f {
+	case fSender:
+		return d.party(&p.Sender, b, i, "sender")
+	case fRecipient:
+		return d.party(&p.Recipient, b, i, "recipient")
+	case fContents:
+		return d.contents(p, b, i)
+	}
+	v, next, err := d.readValue(b, i, 1)
+	if err != nil {
+		return next, err
+	}
 	switch f {
 	case fItemID:
 		d.itemID(p, v)
@@ -389,12 +576,6 @@ func (d *Decoder) topField(p *Parcel, k []byte, v *fastjson.Value) {
 		d.text(&d.postedAt, v, top("posted_at"), MaxStringBytes)
 	case fOfficeOfOrigin:
 		d.text(&p.OfficeOfOrigin, v, top("office_of_origin"), MaxStringBytes)
-	case fSender:
-		d.party(&p.Sender, v, "sender")
-	case fRecipient:
-		d.party(&p.Recipient, v, "recipient")
-	case fContents:
-		d.contents(p, v)
 	case fGrossWeightKg:
 		p.GrossWeightKg, _ = d.number(v, top("gross_weight_kg"), MaxWeightKg)
 	case fDeclaredValue:
@@ -418,40 +599,51 @@ func (d *Decoder) topField(p *Parcel, k []byte, v *fastjson.Value) {
 			}
 		}
 	}
+	return next, nil
 }
 
-// typeName names the JSON type of v for messages.
-func typeName(v *fastjson.Value) string {
-	switch t := v.Type(); t {
-	case fastjson.TypeTrue, fastjson.TypeFalse:
+// typeName names the JSON type of the value starting with c for messages,
+// as the decoder has always named them.
+func typeName(c byte) string {
+	switch c {
+	case '{':
+		return "object"
+	case '[':
+		return "array"
+	case '"':
+		return "string"
+	case 't', 'f':
 		return "boolean"
-	default:
-		return t.String()
+	case 'n':
+		return "null"
 	}
+	return "number"
 }
 
 // wrongType records a WRONG_TYPE rejection: at should be want.
-func (d *Decoder) wrongType(at path, want string, v *fastjson.Value) {
-	d.reject(CodeWrongType, at, at.String()+" must be "+want+", got "+typeName(v))
+func (d *Decoder) wrongType(at path, want string, kind byte) {
+	d.reject(CodeWrongType, at, at.String()+" must be "+want+", got "+typeName(kind))
 }
 
 // stringBytes returns the text of a string field, nil for null, and false
-// after recording a rejection. The bytes alias the parser's buffer.
-func (d *Decoder) stringBytes(v *fastjson.Value, at path, limit int) ([]byte, bool) {
-	switch v.Type() {
-	case fastjson.TypeString:
-	case fastjson.TypeNull:
+// after recording a rejection.
+func (d *Decoder) stringBytes(v value, at path, limit int) ([]byte, bool) {
+	switch v.kind {
+	case '"':
+	case 'n':
 		return nil, true
 	default:
-		d.wrongType(at, "a string", v)
+		d.wrongType(at, "a string", v.kind)
 		return nil, false
 	}
-	b, _ := v.StringBytes()
+	b := v.b
 	if len(b) > limit {
 		d.reject(CodeFieldTooLong, at, fmt.Sprintf("%s is %d bytes long; the limit is %d: shorten it", at, len(b), limit))
 		return nil, false
 	}
-	if !d.utf8OK && !utf8.Valid(b) {
+	// A string's text is valid UTF-8 exactly when its bytes are: escapes
+	// decode to whole characters.
+	if !v.valid && !utf8.Valid(b) {
 		d.reject(CodeInvalidUTF8, at, at.String()+" is not valid UTF-8: encode text as UTF-8")
 		return nil, false
 	}
@@ -459,7 +651,7 @@ func (d *Decoder) stringBytes(v *fastjson.Value, at path, limit int) ([]byte, bo
 }
 
 // text decodes an optional string field into *dst.
-func (d *Decoder) text(dst *string, v *fastjson.Value, at path, limit int) ([]byte, bool) {
+func (d *Decoder) text(dst *string, v value, at path, limit int) ([]byte, bool) {
 	b, ok := d.stringBytes(v, at, limit)
 	if len(b) > 0 {
 		d.keep(dst, b)
@@ -469,7 +661,7 @@ func (d *Decoder) text(dst *string, v *fastjson.Value, at path, limit int) ([]by
 
 // itemID decodes item_id, which identifies the parcel everywhere
 // downstream (Kafka key, ClickHouse key), so it must be a clean token.
-func (d *Decoder) itemID(p *Parcel, v *fastjson.Value) {
+func (d *Decoder) itemID(p *Parcel, v value) {
 	at := top("item_id")
 	b, ok := d.text(&p.ItemID, v, at, MaxStringBytes)
 	if !ok {
@@ -497,7 +689,7 @@ func (d *Decoder) itemID(p *Parcel, v *fastjson.Value) {
 
 // enum decodes an enumerated field, case-insensitively, to its canonical
 // spelling; "" when absent or invalid.
-func (d *Decoder) enum(v *fastjson.Value, at path, allowed []string) string {
+func (d *Decoder) enum(v value, at path, allowed []string) string {
 	b, ok := d.stringBytes(v, at, MaxStringBytes)
 	if !ok {
 		return ""
@@ -522,50 +714,60 @@ func (d *Decoder) enum(v *fastjson.Value, at path, allowed []string) string {
 	return ""
 }
 
-// countryCode decodes a country field: trimmed and upper-cased; known codes
-// take the country table's string so they cost no arena space.
-// valid is false for an unknown code; ok is false after a rejection.
-func (d *Decoder) countryCode(dst *string, v *fastjson.Value, at path) (valid, ok bool) {
+// countryCode decodes a country field: trimmed and upper-cased. A known
+// code is returned as the country table's string, so it costs no arena
+// space; anything else is left in the arena from off to its end (nothing
+// when the field is empty). valid is false for an unknown code; ok is false
+// after a rejection.
+func (d *Decoder) countryCode(v value, at path) (known string, off int, valid, ok bool) {
+	off = len(d.arena)
 	b, ok := d.stringBytes(v, at, MaxStringBytes)
 	if !ok {
-		return false, false
+		return "", off, false, false
 	}
 	b = trimBytes(b)
 	if len(b) == 0 {
-		return true, true
+		return "", off, true, true
 	}
 	if len(b) == 2 {
 		if i := countryAt(upperASCII(b[0]), upperASCII(b[1])); i >= 0 {
-			*dst = countries[i].code
-			return true, true
+			return countries[i].code, off, true, true
 		}
 	}
 	// Keep an unknown value for the record: upper-cased when it looks like
 	// a code, as written when it is something else ("Netherlands").
-	off := len(d.arena)
 	if len(b) == 2 {
 		d.arena = append(d.arena, upperASCII(b[0]), upperASCII(b[1]))
 	} else {
 		d.arena = append(d.arena, b...)
 	}
-	d.keepSpan(dst, off)
-	return false, true
+	return "", off, false, true
+}
+
+// country decodes a country field into *dst.
+func (d *Decoder) country(dst *string, v value, at path) (valid, ok bool) {
+	known, off, valid, ok := d.countryCode(v, at)
+	if known != "" {
+		*dst = known
+	} else {
+		d.keepSpan(dst, off)
+	}
+	return valid, ok
 }
 
 // routeCountry decodes origin_country or destination_country, which must
 // be ISO codes: the rules key on them. It reports false after a rejection.
-func (d *Decoder) routeCountry(dst *string, v *fastjson.Value, at path) bool {
-	valid, ok := d.countryCode(dst, v, at)
+func (d *Decoder) routeCountry(dst *string, v value, at path) bool {
+	valid, ok := d.country(dst, v, at)
 	if ok && !valid {
-		b, _ := v.StringBytes()
-		d.reject(CodeInvalidCountry, at, fmt.Sprintf("%s is %s, not an ISO 3166-1 alpha-2 country code: send two letters such as NL or DE", at, quote(trimBytes(b))))
+		d.reject(CodeInvalidCountry, at, fmt.Sprintf("%s is %s, not an ISO 3166-1 alpha-2 country code: send two letters such as NL or DE", at, quote(trimBytes(v.b))))
 		return false
 	}
 	return ok
 }
 
 // currency decodes the currency code, trimmed and upper-cased.
-func (d *Decoder) currency(p *Parcel, v *fastjson.Value) {
+func (d *Decoder) currency(p *Parcel, v value) {
 	b, ok := d.stringBytes(v, top("currency"), MaxStringBytes)
 	if !ok {
 		return
@@ -580,18 +782,18 @@ func (d *Decoder) currency(p *Parcel, v *fastjson.Value) {
 
 // number decodes an optional non-negative number no larger than limit; ok
 // is false when the field is absent or rejected.
-func (d *Decoder) number(v *fastjson.Value, at path, limit float64) (f float64, ok bool) {
-	switch v.Type() {
-	case fastjson.TypeNumber:
-	case fastjson.TypeNull:
+func (d *Decoder) number(v value, at path, limit float64) (f float64, ok bool) {
+	switch v.kind {
+	case '0':
+	case 'n':
 		return 0, false
 	default:
-		d.wrongType(at, "a number", v)
+		d.wrongType(at, "a number", v.kind)
 		return 0, false
 	}
-	f, err := v.Float64()
+	f, ok = parseNumber(v.b)
 	switch {
-	case err != nil || math.IsNaN(f):
+	case !ok || math.IsNaN(f):
 		d.reject(CodeAbsurdValue, at, at.String()+" cannot be read as a number: send a plain decimal such as 12.5")
 		return 0, false
 	case f < 0:
@@ -611,19 +813,23 @@ func (d *Decoder) number(v *fastjson.Value, at path, limit float64) (f float64, 
 	return f, true
 }
 
-// party decodes a sender or recipient object.
-func (d *Decoder) party(pt *Party, v *fastjson.Value, name string) {
-	switch v.Type() {
-	case fastjson.TypeObject:
-	case fastjson.TypeNull:
-		return
-	default:
-		d.wrongType(top(name), "an object", v)
-		return
+// party decodes the sender or recipient value at b[i], inside the
+// manifest object, and returns the index after it.
+func (d *Decoder) party(pt *Party, b []byte, i int, name string) (int, *syntaxError) {
+	if i >= len(b) || b[i] != '{' {
+		v, next, err := d.readValue(b, i, 1)
+		if err == nil && v.kind != 'n' {
+			d.wrongType(top(name), "an object", v.kind)
+		}
+		return next, err
 	}
-	o, _ := v.Object()
+	i, empty, err := openContainer(b, i, 1)
 	var seen uint16
-	o.Visit(func(k []byte, v *fastjson.Value) {
+	for more := !empty; more && err == nil; {
+		var k []byte
+		if k, i, err = d.memberKey(b, i); err != nil {
+			break
+		}
 		// field is spelt out rather than string(k) so that the path, which
 		// a finding may keep, costs no allocation.
 		var bit uint16
@@ -648,59 +854,110 @@ func (d *Decoder) party(pt *Party, v *fastjson.Value, name string) {
 			bit, dst, field = 1<<7, &pt.Email, "email"
 		case "tax_id":
 			bit, dst, field = 1<<8, &pt.TaxID, "tax_id"
-		default:
-			return
 		}
-		if seen&bit != 0 {
-			return
+		if bit == 0 || seen&bit != 0 {
+			i, err = d.skip(b, i, 2)
+		} else {
+			seen |= bit
+			var v value
+			if v, i, err = d.readValue(b, i, 2); err != nil {
+				break
+			}
+			if dst == nil {
+				d.country(&pt.Country, v, in(name, field))
+			} else {
+				d.text(dst, v, in(name, field), MaxStringBytes)
+			}
 		}
-		seen |= bit
-		if dst == nil {
-			d.countryCode(&pt.Country, v, in(name, field))
-			return
+		if err == nil {
+			i, more, err = afterValue(b, i, '}')
 		}
-		d.text(dst, v, in(name, field), MaxStringBytes)
-	})
+	}
+	return i, err
 }
 
-// contents decodes the contents array.
-func (d *Decoder) contents(p *Parcel, v *fastjson.Value) {
-	switch v.Type() {
-	case fastjson.TypeArray:
-	case fastjson.TypeNull:
-		return
-	default:
-		d.bad |= badContents
-		d.wrongType(top("contents"), "an array", v)
-		return
+// contents decodes the contents value at b[i], inside the manifest object,
+// and returns the index after it.
+func (d *Decoder) contents(p *Parcel, b []byte, i int) (int, *syntaxError) {
+	if i >= len(b) || b[i] != '[' {
+		v, next, err := d.readValue(b, i, 1)
+		if err == nil && v.kind != 'n' {
+			d.bad |= badContents
+			d.wrongType(top("contents"), "an array", v.kind)
+		}
+		return next, err
 	}
-	items, _ := v.Array()
-	if len(items) > MaxContents {
-		d.bad |= badContents
-		d.reject(CodeTooManyContents, top("contents"), fmt.Sprintf("contents has %d lines; the limit is %d: merge lines of the same goods", len(items), MaxContents))
-		return
-	}
-	// Size the slice once: the arena refs point into its elements.
-	if cap(p.Contents) < len(items) {
-		p.Contents = make([]Item, len(items))
-	} else {
-		p.Contents = p.Contents[:len(items)]
-		clear(p.Contents)
-	}
-	for i, iv := range items {
-		d.item(&p.Contents[i], i, iv)
-	}
-}
+	// A manifest with too many lines is rejected for that alone, but how
+	// many there are is known only at the end of the array: keep what the
+	// lines add until then, so that it can be taken back.
+	rejMark, omittedMark, arenaMark := len(d.rej), d.omitted, len(d.arena)
+	hadItemValue := d.hasItemValue
+	d.itemRefs = d.itemRefs[:0]
+	p.Contents = p.Contents[:0]
 
-// item decodes one contents line.
-func (d *Decoder) item(it *Item, i int, v *fastjson.Value) {
-	o, err := v.Object()
+	n := 0
+	i, empty, err := openContainer(b, i, 1)
+	for more := !empty; more && err == nil; n++ {
+		if n < MaxContents {
+			i, err = d.item(p, n, b, i)
+		} else {
+			i, err = d.skip(b, i, 2)
+		}
+		if err == nil {
+			i, more, err = afterValue(b, i, ']')
+		}
+	}
 	if err != nil {
-		d.wrongType(itemPath(i, ""), "an object", v)
-		return
+		return i, err
 	}
+	if n > MaxContents {
+		d.rej = d.rej[:rejMark]
+		d.omitted = omittedMark
+		d.arena = d.arena[:arenaMark]
+		d.hasItemValue = hadItemValue
+		d.itemRefs = d.itemRefs[:0]
+		clear(p.Contents)
+		p.Contents = p.Contents[:0]
+		d.bad |= badContents
+		d.reject(CodeTooManyContents, top("contents"), fmt.Sprintf("contents has %d lines; the limit is %d: merge lines of the same goods", n, MaxContents))
+		return i, nil
+	}
+	// The array behind p.Contents stays put from here on: the lines'
+	// strings can be recorded by address.
+	for _, r := range d.itemRefs {
+		it := &p.Contents[r.item]
+		dst := &it.Description
+		switch r.field {
+		case itemHSCode:
+			dst = &it.HSCode
+		case itemOrigin:
+			dst = &it.OriginCountry
+		}
+		d.refs = append(d.refs, strRef{dst, r.sp})
+	}
+	d.itemRefs = d.itemRefs[:0]
+	return i, nil
+}
+
+// item decodes contents line n, the value at b[i], into a new element of
+// p.Contents and returns the index after it.
+func (d *Decoder) item(p *Parcel, n int, b []byte, i int) (int, *syntaxError) {
+	p.Contents = append(p.Contents, Item{})
+	if i >= len(b) || b[i] != '{' {
+		v, next, err := d.readValue(b, i, 2)
+		if err == nil {
+			d.wrongType(itemPath(n, ""), "an object", v.kind)
+		}
+		return next, err
+	}
+	it := &p.Contents[n]
+	i, empty, err := openContainer(b, i, 2)
 	var seen uint8
-	o.Visit(func(k []byte, v *fastjson.Value) {
+	for more := !empty; more && err == nil; {
+		var k []byte
+		if k, i, err = d.memberKey(b, i); err != nil {
+			break
+		}
 		var bit uint8
 		var field string
 		switch string(k) {
@@ -716,38 +973,64 @@ func (d *Decoder) item(it *Item, i int, v *fastjson.Value) {
 			bit, field = 1<<4, "hs_code"
 		case "origin_country":
 			bit, field = 1<<5, "origin_country"
-		default:
-			return
 		}
-		if seen&bit != 0 {
-			return
-		}
-		seen |= bit
-		at := itemPath(i, field)
-		switch bit {
-		case 1 << 0:
-			d.text(&it.Description, v, at, MaxDescriptionBytes)
-		case 1 << 1:
-			if f, ok := d.number(v, at, MaxQuantity); ok {
-				if f != math.Trunc(f) {
-					d.reject(CodeAbsurdValue, at, at.String()+" is "+formatNum(f)+": send a whole number of units")
-				} else {
-					it.Quantity = int(f)
-				}
+		if bit == 0 || seen&bit != 0 {
+			i, err = d.skip(b, i, 3)
+		} else {
+			seen |= bit
+			var v value
+			if v, i, err = d.readValue(b, i, 3); err != nil {
+				break
 			}
-		case 1 << 2:
-			it.NetWeightKg, _ = d.number(v, at, MaxWeightKg)
-		case 1 << 3:
-			var ok bool
-			if it.Value, ok = d.number(v, at, MaxValue); ok {
-				d.hasItemValue = true
-			}
-		case 1 << 4:
-			d.text(&it.HSCode, v, at, MaxStringBytes)
-		case 1 << 5:
-			d.countryCode(&it.OriginCountry, v, at)
+			d.itemField(it, n, bit, field, v)
 		}
-	})
+		if err == nil {
+			i, more, err = afterValue(b, i, '}')
+		}
+	}
+	return i, err
+}
+
+// itemField decodes field of contents line n, whose bit in item's seen set
+// is bit.
+func (d *Decoder) itemField(it *Item, n int, bit uint8, field string, v value) {
+	at := itemPath(n, field)
+	switch bit {
+	case 1 << 0:
+		off := len(d.arena)
+		if b, _ := d.stringBytes(v, at, MaxDescriptionBytes); len(b) > 0 {
+			d.arena = append(d.arena, b...)
+			d.itemRefs = append(d.itemRefs, itemRef{n, itemDescription, span{off, len(d.arena)}})
+		}
+	case 1 << 1:
+		if f, ok := d.number(v, at, MaxQuantity); ok {
+			if f != math.Trunc(f) {
+				d.reject(CodeAbsurdValue, at, at.String()+" is "+formatNum(f)+": send a whole number of units")
+			} else {
+				it.Quantity = int(f)
+			}
+		}
+	case 1 << 2:
+		it.NetWeightKg, _ = d.number(v, at, MaxWeightKg)
+	case 1 << 3:
+		var ok bool
+		if it.Value, ok = d.number(v, at, MaxValue); ok {
+			d.hasItemValue = true
+		}
+	case 1 << 4:
+		off := len(d.arena)
+		if b, _ := d.stringBytes(v, at, MaxStringBytes); len(b) > 0 {
+			d.arena = append(d.arena, b...)
+			d.itemRefs = append(d.itemRefs, itemRef{n, itemHSCode, span{off, len(d.arena)}})
+		}
+	case 1 << 5:
+		known, off, _, _ := d.countryCode(v, at)
+		if known != "" {
+			it.OriginCountry = known
+		} else if off < len(d.arena) {
+			d.itemRefs = append(d.itemRefs, itemRef{n, itemOrigin, span{off, len(d.arena)}})
+		}
+	}
 }
 
 // checkRequired records the rejections that need the whole object: the

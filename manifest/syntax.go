@@ -1,14 +1,18 @@
 package manifest
 
 import (
+	"bytes"
 	"encoding/binary"
+	"math"
 	"math/bits"
 	"strconv"
+	"unicode/utf16"
 	"unicode/utf8"
 )
 
-// maxDepth is how deeply arrays and objects may nest; it is fastjson's
-// limit, so that every message checkJSON accepts fastjson parses.
+// maxDepth is how deeply arrays and objects may nest. It is the limit of
+// fastjson, the parser the decoder used before, kept so that the same
+// messages are accepted (see checkWhole).
 const maxDepth = 300
 
 // syntaxError is a JSON syntax error at a byte offset.
@@ -24,37 +28,61 @@ const (
 	wantKey          // an object key starts at i
 )
 
-// checkJSON checks that b is exactly one JSON value as RFC 8259 defines it.
-// fastjson parses leniently (NaN, Inf, leading zeros, raw control
-// characters and unknown escapes in strings are let through) and reports
-// errors by quoting the input rather than by offset; checkJSON keeps the
-// wire contract strict JSON, so that the raw manifest stored with a parcel
-// can be read by any parser, and tells the operator where the error is.
-// utf8OK reports that every string in b is valid UTF-8, in which case the
-// decoder need not check the fields one by one.
-func checkJSON(b []byte) (utf8OK bool, err *syntaxError) {
-	var stack [maxDepth]byte // '{' or '[' for each open container
-	depth := 0
+// checkWhole checks that b is exactly one JSON value as RFC 8259 defines
+// it. The decoder keeps the wire contract strict JSON (no NaN, Inf, leading
+// zeros, raw control characters or unknown escapes in strings, which
+// lenient parsers let through), so that the raw manifest stored with a
+// parcel can be read by any parser, and tells the operator where the error
+// is. utf8OK reports that every string in b is valid UTF-8.
+//
+// tooDeep reports a value nested in maxDepth arrays and objects: valid
+// JSON, but more than fastjson, the parser the decoder used before, would
+// parse (its limit counts the value itself as a level). The decoder rejects
+// such a message without an offset, as it did when fastjson refused it.
+//
+// The decoder checks a manifest object as it decodes it, with the same
+// scanning functions in the same order, so that it reports the same error
+// at the same offset; it calls checkWhole only for a message that is not an
+// object.
+func checkWhole(b []byte) (utf8OK, tooDeep bool, err *syntaxError) {
+	i, utf8OK, tooDeep, err := scanValue(b, skipSpace(b, 0), 0)
+	if err != nil {
+		return utf8OK, tooDeep, err
+	}
+	if i = skipSpace(b, i); i < len(b) {
+		return utf8OK, tooDeep, unexpected(b, i, "after the end of the top-level value")
+	}
+	return utf8OK, tooDeep, nil
+}
+
+// scanValue checks the value that starts at b[i], inside depth open arrays
+// and objects, and returns the index after it. tooDeep reports a value in
+// it nested in maxDepth arrays and objects (see checkWhole).
+func scanValue(b []byte, i, depth int) (next int, utf8OK, tooDeep bool, err *syntaxError) {
+	var stack [maxDepth]byte // '{' or '[' for each container opened here
+	n := 0
 	utf8OK = true
-	i := skipSpace(b, 0)
 	state := wantValue
 	for {
 		switch state {
 		case wantValue:
 			if i >= len(b) {
-				return utf8OK, &syntaxError{i, "unexpected end of input, expecting a value"}
+				return i, utf8OK, tooDeep, &syntaxError{i, "unexpected end of input, expecting a value"}
+			}
+			if depth+n == maxDepth {
+				tooDeep = true
 			}
 			switch c := b[i]; {
 			case c == '{' || c == '[':
-				if depth == maxDepth {
-					return utf8OK, &syntaxError{i, "arrays and objects nest deeper than " + strconv.Itoa(maxDepth) + " levels"}
+				if depth+n == maxDepth {
+					return i, utf8OK, tooDeep, &syntaxError{i, "arrays and objects nest deeper than " + strconv.Itoa(maxDepth) + " levels"}
 				}
-				stack[depth] = c
-				depth++
+				stack[n] = c
+				n++
 				i = skipSpace(b, i+1)
 				switch {
 				case i < len(b) && (c == '{' && b[i] == '}' || c == '[' && b[i] == ']'):
-					depth--
+					n--
 					i++
 					state = wantNext
 				case c == '{':
@@ -62,47 +90,44 @@ func checkJSON(b []byte) (utf8OK bool, err *syntaxError) {
 				}
 			case c == '"':
 				var ok bool
-				if i, ok, err = scanString(b, i+1); err != nil {
-					return utf8OK, err
+				if i, ok, _, err = scanString(b, i+1); err != nil {
+					return i, utf8OK, tooDeep, err
 				}
 				utf8OK = utf8OK && ok
 				state = wantNext
 			case c == '-' || '0' <= c && c <= '9':
 				if i, err = scanNumber(b, i); err != nil {
-					return utf8OK, err
+					return i, utf8OK, tooDeep, err
 				}
 				state = wantNext
 			case c == 't':
 				if i, err = scanLiteral(b, i, "true"); err != nil {
-					return utf8OK, err
+					return i, utf8OK, tooDeep, err
 				}
 				state = wantNext
 			case c == 'f':
 				if i, err = scanLiteral(b, i, "false"); err != nil {
-					return utf8OK, err
+					return i, utf8OK, tooDeep, err
 				}
 				state = wantNext
 			case c == 'n':
 				if i, err = scanLiteral(b, i, "null"); err != nil {
-					return utf8OK, err
+					return i, utf8OK, tooDeep, err
 				}
 				state = wantNext
 			default:
-				return utf8OK, unexpected(b, i, "expecting a value")
+				return i, utf8OK, tooDeep, unexpected(b, i, "expecting a value")
 			}
 
 		case wantNext:
+			if n == 0 {
+				return i, utf8OK, tooDeep, nil
+			}
 			i = skipSpace(b, i)
-			if depth == 0 {
-				if i < len(b) {
-					return utf8OK, unexpected(b, i, "after the end of the top-level value")
-				}
-				return utf8OK, nil
-			}
 			if i >= len(b) {
-				return utf8OK, &syntaxError{i, "unexpected end of input, expecting ',' or a closing bracket"}
+				return i, utf8OK, tooDeep, &syntaxError{i, "unexpected end of input, expecting ',' or a closing bracket"}
 			}
-			open := stack[depth-1]
+			open := stack[n-1]
 			switch c := b[i]; {
 			case c == ',':
 				i = skipSpace(b, i+1)
@@ -112,32 +137,32 @@ func checkJSON(b []byte) (utf8OK bool, err *syntaxError) {
 					state = wantValue
 				}
 			case c == '}' && open == '{' || c == ']' && open == '[':
-				depth--
+				n--
 				i++
 			case open == '{':
-				return utf8OK, unexpected(b, i, "after an object value, expecting ',' or '}'")
+				return i, utf8OK, tooDeep, unexpected(b, i, "after an object value, expecting ',' or '}'")
 			default:
-				return utf8OK, unexpected(b, i, "after an array element, expecting ',' or ']'")
+				return i, utf8OK, tooDeep, unexpected(b, i, "after an array element, expecting ',' or ']'")
 			}
 
 		case wantKey:
 			if i >= len(b) || b[i] != '"' {
 				if i >= len(b) {
-					return utf8OK, &syntaxError{i, "unexpected end of input, expecting an object key"}
+					return i, utf8OK, tooDeep, &syntaxError{i, "unexpected end of input, expecting an object key"}
 				}
-				return utf8OK, unexpected(b, i, "expecting an object key in double quotes")
+				return i, utf8OK, tooDeep, unexpected(b, i, "expecting an object key in double quotes")
 			}
 			var ok bool
-			if i, ok, err = scanString(b, i+1); err != nil {
-				return utf8OK, err
+			if i, ok, _, err = scanString(b, i+1); err != nil {
+				return i, utf8OK, tooDeep, err
 			}
 			utf8OK = utf8OK && ok
 			i = skipSpace(b, i)
 			if i >= len(b) || b[i] != ':' {
 				if i >= len(b) {
-					return utf8OK, &syntaxError{i, "unexpected end of input, expecting ':'"}
+					return i, utf8OK, tooDeep, &syntaxError{i, "unexpected end of input, expecting ':'"}
 				}
-				return utf8OK, unexpected(b, i, "after an object key, expecting ':'")
+				return i, utf8OK, tooDeep, unexpected(b, i, "after an object key, expecting ':'")
 			}
 			i = skipSpace(b, i+1)
 			state = wantValue
@@ -183,8 +208,9 @@ const (
 
 // scanString scans a string whose opening quote is before i and returns
 // the index after its closing quote. valid reports that the string is
-// valid UTF-8.
-func scanString(b []byte, i int) (next int, valid bool, err *syntaxError) {
+// valid UTF-8; escaped that it has escapes, so that its text differs from
+// its bytes.
+func scanString(b []byte, i int) (next int, valid, escaped bool, err *syntaxError) {
 	valid = true
 	for i < len(b) {
 		if i+8 <= len(b) {
@@ -209,10 +235,11 @@ func scanString(b []byte, i int) (next int, valid bool, err *syntaxError) {
 		c := b[i]
 		switch {
 		case c == '"':
-			return i + 1, valid, nil
+			return i + 1, valid, escaped, nil
 		case c == '\\':
+			escaped = true
 			if i+1 >= len(b) {
-				return i, valid, &syntaxError{i, "unexpected end of input in a string escape"}
+				return i, valid, escaped, &syntaxError{i, "unexpected end of input in a string escape"}
 			}
 			switch b[i+1] {
 			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
@@ -220,15 +247,15 @@ func scanString(b []byte, i int) (next int, valid bool, err *syntaxError) {
 			case 'u':
 				for k := i + 2; k < i+6; k++ {
 					if k >= len(b) || !isHex(b[k]) {
-						return i, valid, &syntaxError{i, `invalid \u escape in a string: want four hex digits`}
+						return i, valid, escaped, &syntaxError{i, `invalid \u escape in a string: want four hex digits`}
 					}
 				}
 				i += 6
 			default:
-				return i, valid, &syntaxError{i, "invalid escape " + quoteChar(b[i+1]) + " in a string"}
+				return i, valid, escaped, &syntaxError{i, "invalid escape " + quoteChar(b[i+1]) + " in a string"}
 			}
 		case c < 0x20:
-			return i, valid, &syntaxError{i, "control character " + quoteChar(c) + " in a string: escape it"}
+			return i, valid, escaped, &syntaxError{i, "control character " + quoteChar(c) + " in a string: escape it"}
 		default:
 			// A non-ASCII byte: check the UTF-8 sequence here, so that
 			// the decoder need not check every field again.
@@ -239,7 +266,7 @@ func scanString(b []byte, i int) (next int, valid bool, err *syntaxError) {
 			i += n
 		}
 	}
-	return i, valid, &syntaxError{i, "unexpected end of input in a string"}
+	return i, valid, escaped, &syntaxError{i, "unexpected end of input in a string"}
 }
 
 func isHex(c byte) bool {
@@ -293,4 +320,145 @@ func scanLiteral(b []byte, i int, lit string) (int, *syntaxError) {
 		return i, &syntaxError{i, "invalid literal: want " + lit}
 	}
 	return i + len(lit), nil
+}
+
+// appendUnescaped appends the text of the string s, whose escapes scanString
+// has checked, to dst. It decodes as fastjson did, which the decoder used
+// before and whose results stored parcels keep: a surrogate followed by
+// another \u escape becomes the pair's character, or U+FFFD when the two do
+// not pair (the second escape is consumed either way); a surrogate not
+// followed by a \u escape is kept as its six characters of escape.
+func appendUnescaped(dst, s []byte) []byte {
+	for len(s) > 0 {
+		n := bytes.IndexByte(s, '\\')
+		if n < 0 {
+			return append(dst, s...)
+		}
+		dst = append(dst, s[:n]...)
+		ch := s[n+1]
+		s = s[n+2:]
+		switch ch {
+		case 'b':
+			dst = append(dst, '\b')
+		case 'f':
+			dst = append(dst, '\f')
+		case 'n':
+			dst = append(dst, '\n')
+		case 'r':
+			dst = append(dst, '\r')
+		case 't':
+			dst = append(dst, '\t')
+		case 'u':
+			x := hex4(s)
+			xs := s[:4]
+			s = s[4:]
+			if !utf16.IsSurrogate(x) {
+				dst = utf8.AppendRune(dst, x)
+				break
+			}
+			if len(s) < 6 || s[0] != '\\' || s[1] != 'u' {
+				dst = append(dst, '\\', 'u')
+				dst = append(dst, xs...)
+				break
+			}
+			dst = utf8.AppendRune(dst, utf16.DecodeRune(x, hex4(s[2:])))
+			s = s[6:]
+		default: // '"', '\\' and '/' stand for themselves
+			dst = append(dst, ch)
+		}
+	}
+	return dst
+}
+
+// hex4 decodes the four hex digits at the start of s.
+func hex4(s []byte) rune {
+	var x rune
+	for _, c := range s[:4] {
+		switch {
+		case c <= '9':
+			c -= '0'
+		case c >= 'a':
+			c -= 'a' - 10
+		default:
+			c -= 'A' - 10
+		}
+		x = x<<4 | rune(c)
+	}
+	return x
+}
+
+// float64pow10 holds the powers of ten parseNumber divides by.
+var float64pow10 = [...]float64{
+	1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+}
+
+// parseNumber parses a number that scanNumber has checked. It computes
+// exactly what fastjson's fastfloat.Parse, which the decoder used before,
+// computes, down to the last bit (its fast paths are not always correctly
+// rounded, and a parcel's figures must not change with the decoder); ok is
+// false where fastfloat.Parse gave an error.
+func parseNumber(s []byte) (f float64, ok bool) {
+	i := 0
+	minus := s[0] == '-'
+	if minus {
+		i++
+	}
+	d := uint64(0)
+	j := i
+	for i < len(s) && '0' <= s[i] && s[i] <= '9' {
+		d = d*10 + uint64(s[i]-'0')
+		i++
+		if i > 18 {
+			// The integer part may be out of range for uint64.
+			return parseNumberSlow(s)
+		}
+	}
+	f = float64(d)
+	if i < len(s) && s[i] == '.' {
+		i++
+		k := i
+		for i < len(s) && '0' <= s[i] && s[i] <= '9' {
+			d = d*10 + uint64(s[i]-'0')
+			i++
+			if i-j >= len(float64pow10) {
+				// The mantissa is out of range.
+				return parseNumberSlow(s)
+			}
+		}
+		f = float64(d) / float64pow10[i-k]
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		expMinus := false
+		if s[i] == '+' || s[i] == '-' {
+			expMinus = s[i] == '-'
+			i++
+		}
+		exp := 0
+		for i < len(s) && '0' <= s[i] && s[i] <= '9' {
+			exp = exp*10 + int(s[i]-'0')
+			i++
+			if exp > 300 {
+				// The exponent may be too big for float64.
+				return parseNumberSlow(s)
+			}
+		}
+		if expMinus {
+			exp = -exp
+		}
+		f *= math.Pow10(exp)
+	}
+	if minus {
+		f = -f
+	}
+	return f, true
+}
+
+// parseNumberSlow is fastfloat.Parse's fallback to strconv.ParseFloat.
+func parseNumberSlow(s []byte) (float64, bool) {
+	f, err := strconv.ParseFloat(string(s), 64)
+	if err != nil && !math.IsInf(f, 0) {
+		return 0, false
+	}
+	return f, true
 }
