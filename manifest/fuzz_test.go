@@ -12,7 +12,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
-	"github.com/valyala/fastjson"
 )
 
 // brokenSeeds are inputs near the edges of the contract, added to the
@@ -122,8 +121,8 @@ func sameParcel(a, b *Parcel) bool {
 	return reflect.DeepEqual(x, y)
 }
 
-// FuzzCheckJSON compares checkJSON with the standard library's idea of
-// valid JSON, and checks that fastjson parses whatever checkJSON accepts.
+// FuzzCheckJSON compares checkJSON, the decoder's syntax scanner run on its
+// own, with the standard library's idea of valid JSON.
 func FuzzCheckJSON(f *testing.F) {
 	addSeeds(f)
 	for _, s := range []string{`0`, `-0.5e+3`, `01`, `1.`, `.5`, `-`, `"\u00e9\n"`, `"\x"`, `"\u12"`, `[1,]`, `{"a" 1}`, `{"a":1,}`, ` true `, `nul`, "\"a\x01\""} {
@@ -148,10 +147,6 @@ func FuzzCheckJSON(f *testing.F) {
 		}
 		if utf8OK != utf8.Valid(data) {
 			t.Errorf("checkJSON(%q) utf8OK = %v; want %v", data, utf8OK, !utf8OK)
-		}
-		var p fastjson.Parser
-		if _, err := p.ParseBytes(data); err != nil {
-			t.Errorf("checkJSON(%q) accepted; fastjson: %v", data, err)
 		}
 	})
 }
