@@ -3,12 +3,15 @@ package store
 import (
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/ClickHouse/clickhouse-go/v2"
 )
@@ -115,14 +118,23 @@ func BenchmarkInsertCost(b *testing.B) {
 			if err := s.Write(wctx, batch); err != nil {
 				b.Fatal(err)
 			}
-			if err := s.conn.Exec(ctx, "SYSTEM FLUSH LOGS"); err != nil {
-				b.Fatal(err)
-			}
+			// The server logs the INSERT's end just after it answers: flush
+			// until the row is there.
 			var ms, cpuUs uint64
-			if err := s.conn.QueryRow(ctx, "SELECT query_duration_ms,"+
-				" arraySum(arrayFilter((v, n) -> n IN ('UserTimeMicroseconds', 'SystemTimeMicroseconds'), ProfileEvents.Values, ProfileEvents.Names))"+
-				" FROM system.query_log WHERE query_id = ? AND type = 2", qid).Scan(&ms, &cpuUs); err != nil {
-				b.Fatalf("reading the INSERT's cost from system.query_log: %v", err)
+			for try := 0; ; try++ {
+				if err := s.conn.Exec(ctx, "SYSTEM FLUSH LOGS"); err != nil {
+					b.Fatal(err)
+				}
+				err := s.conn.QueryRow(ctx, "SELECT query_duration_ms,"+
+					" arraySum(arrayFilter((v, n) -> n IN ('UserTimeMicroseconds', 'SystemTimeMicroseconds'), ProfileEvents.Values, ProfileEvents.Names))"+
+					" FROM system.query_log WHERE query_id = ? AND type = 2", qid).Scan(&ms, &cpuUs)
+				if err == nil {
+					break
+				}
+				if !errors.Is(err, sql.ErrNoRows) || try == 50 {
+					b.Fatalf("reading the INSERT's cost from system.query_log: %v", err)
+				}
+				time.Sleep(100 * time.Millisecond)
 			}
 			s.Close()
 			costs[v].ms = append(costs[v].ms, float64(ms))
