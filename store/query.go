@@ -281,6 +281,21 @@ func lookup(ctx context.Context) context.Context {
 	return clickhouse.Context(ctx, clickhouse.WithSettings(clickhouse.Settings{"use_uncompressed_cache": 1, "max_threads": 1}))
 }
 
+// pointRead marks a context for a query that reads one item of assessments
+// by primary key: one thread, which is all one granule per part needs, so
+// that the look-ups Detail runs beside it keep the other cores. Unlike
+// lookup it leaves the uncompressed cache alone: assessments' granules of
+// raw manifests would push the index tables' blocks out of it.
+func pointRead(ctx context.Context) context.Context {
+	if pointReadThreads == 0 {
+		return ctx
+	}
+	return clickhouse.Context(ctx, clickhouse.WithSettings(clickhouse.Settings{"max_threads": pointReadThreads}))
+}
+
+// pointReadThreads is max_threads for pointRead; 0 leaves the server's.
+var pointReadThreads = 1
+
 // newestAndDisposed runs newestVersions and latestDispositions side by
 // side.
 func (s *Store) newestAndDisposed(ctx context.Context, ids []string, since uint32) (map[string]uint64, map[string]string, error) {
@@ -666,7 +681,7 @@ func (s *Store) detail(ctx context.Context, itemID string, window func(receivedA
 // and its received_at, as a Record holding those alone.
 func (s *Store) parcelKeys(ctx context.Context, itemID string) (Record, error) {
 	p := &manifest.Parcel{ItemID: itemID}
-	err := s.conn.QueryRow(ctx, "SELECT sender_name_key, sender_address_key, sender_phone_e164, sender_email_key,"+
+	err := s.conn.QueryRow(pointRead(ctx), "SELECT sender_name_key, sender_address_key, sender_phone_e164, sender_email_key,"+
 		" recipient_address_key, recipient_phone_e164, recipient_email_key, received_at"+
 		" FROM assessments PREWHERE item_id = ? ORDER BY version DESC LIMIT 1", itemID).
 		Scan(&p.Sender.NameKey, &p.Sender.AddressKey, &p.Sender.PhoneE164, &p.Sender.EmailKey,
