@@ -43,6 +43,12 @@ func (f *failingStore) Get(context.Context, string) (store.Record, error) {
 	}
 	return store.Record{}, f.err
 }
+func (f *failingStore) DetailAround(context.Context, string, time.Duration, int) (store.Detail, error) {
+	if f.rec != nil {
+		return store.Detail{Record: *f.rec}, nil
+	}
+	return store.Detail{}, f.err
+}
 func (f *failingStore) Queue(context.Context, store.QueueQuery) (store.QueuePage, error) {
 	return store.QueuePage{}, f.err
 }

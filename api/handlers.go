@@ -256,24 +256,17 @@ func (s *Server) parcel(c *echo.Context) error {
 	if p.err != nil {
 		return p.err
 	}
+	// One call reads the parcel, its dispositions and the related parcels
+	// side by side; the related window is centred on its received_at.
 	ctx := c.Request().Context()
-	rec, err := s.cfg.Store.Get(ctx, id)
+	d, err := s.cfg.Store.DetailAround(ctx, id, time.Duration(days)*24*time.Hour, limit)
 	if err != nil {
 		return errf("reading a parcel", err)
 	}
 	if err := s.writeAudit(c, identity(c), "parcel.read", id, ""); err != nil {
 		return err
 	}
-	ds, err := s.cfg.Store.Dispositions(ctx, id)
-	if err != nil {
-		return errf("reading dispositions", err)
-	}
-	window := time.Duration(days) * 24 * time.Hour
-	at := rec.Parcel.ReceivedAt
-	rel, err := s.cfg.Store.Related(ctx, rec, at.Add(-window), at.Add(window), limit)
-	if err != nil {
-		return errf("reading related parcels", err)
-	}
+	rec, ds, rel := d.Record, d.Dispositions, d.Related
 	related := make([]relatedJSON, len(rel))
 	for i, r := range rel {
 		related[i] = relatedJSON{Via: r.Via, Key: r.Key, ItemID: r.ItemID, Operator: r.Operator, Origin: r.Origin,

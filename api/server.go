@@ -30,7 +30,9 @@ type Store interface {
 	Queue(ctx context.Context, q store.QueueQuery) (store.QueuePage, error)
 	Get(ctx context.Context, itemID string) (store.Record, error)
 	Dispositions(ctx context.Context, itemID string) ([]store.Disposition, error)
-	Related(ctx context.Context, rec store.Record, from, to time.Time, limit int) ([]store.Related, error)
+	// DetailAround reads a parcel, its dispositions and the parcels related
+	// to it received within around of it, side by side.
+	DetailAround(ctx context.Context, itemID string, around time.Duration, limit int) (store.Detail, error)
 	WriteDisposition(ctx context.Context, d store.Disposition) error
 	Stats(ctx context.Context, q store.StatsQuery) (store.Stats, error)
 	Audit(ctx context.Context, q store.AuditQuery) ([]store.AuditEntry, error)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -12,11 +13,15 @@ import (
 
 // migration is one numbered schema change: statements run in order, once.
 // Every statement must be idempotent (IF NOT EXISTS), because two processes
-// starting together may both run a migration before either records it.
+// starting together may both run a migration before either records it. A
+// migration that needs to look at the database first has run instead: it
+// must be just as safe to run again, after a crash at any point or while
+// another process runs it.
 type migration struct {
 	version    uint32
 	name       string
 	statements func(f features) []string
+	run        func(ctx context.Context, s *Store) error
 }
 
 // migrations is the schema history, oldest first. Append only: a migration
@@ -185,6 +190,7 @@ SETTINGS index_granularity = 256`,
 			`INSERT INTO parcel_keys (` + parcelKeysColumns + `) ` + parcelKeysFeed,
 		}
 	}},
+	{version: 3, name: "assessments in granules of 1024 rows", run: rebuildAssessments},
 }
 
 // The selects that feed migration 2's tables from assessments, in the views
@@ -237,6 +243,12 @@ var appliedColumns = []column[appliedMigration]{
 // migration not yet recorded in schema_migrations and records it. It is safe
 // to run on every start and from two processes at once.
 func (s *Store) Migrate(ctx context.Context) error {
+	return s.migrateTo(ctx, math.MaxUint32)
+}
+
+// migrateTo applies the migrations up to version upTo: the benchmarks
+// compare a schema with the one before it.
+func (s *Store) migrateTo(ctx context.Context, upTo uint32) error {
 	if err := s.ddl(ctx, createMigrationsTable); err != nil {
 		return fmt.Errorf("creating schema_migrations: %w", err)
 	}
@@ -245,21 +257,40 @@ func (s *Store) Migrate(ctx context.Context) error {
 		return err
 	}
 	for _, m := range migrations {
-		if applied[m.version] {
+		if applied[m.version] || m.version > upTo {
 			continue
 		}
-		for i, stmt := range m.statements(s.features) {
-			if err := s.ddl(ctx, stmt); err != nil {
-				return fmt.Errorf("applying migration %d (%s), statement %d: %w", m.version, m.name, i+1, err)
+		apply := func() error {
+			if m.run != nil {
+				if err := m.run(ctx, s); err != nil {
+					return fmt.Errorf("applying migration %d (%s): %w", m.version, m.name, err)
+				}
 			}
+			if m.statements != nil {
+				for i, stmt := range m.statements(s.features) {
+					if err := s.ddl(ctx, stmt); err != nil {
+						return fmt.Errorf("applying migration %d (%s), statement %d: %w", m.version, m.name, i+1, err)
+					}
+				}
+			}
+			// Two processes racing here both insert a row; the table
+			// collapses them and readers use DISTINCT.
+			applied := []appliedMigration{{Version: m.version, Name: m.name, AppliedAt: time.Now()}}
+			if err := insert(ctx, s.conn, "schema_migrations", appliedColumns, applied); err != nil {
+				return fmt.Errorf("recording migration %d: %w", m.version, err)
+			}
+			s.log.Info("applied schema migration", "version", m.version, "name", m.name)
+			return nil
 		}
-		// Two processes racing here both insert a row; the table collapses
-		// them and readers use DISTINCT.
-		applied := []appliedMigration{{Version: m.version, Name: m.name, AppliedAt: time.Now()}}
-		if err := insert(ctx, s.conn, "schema_migrations", appliedColumns, applied); err != nil {
-			return fmt.Errorf("recording migration %d: %w", m.version, err)
+		if m.run == nil {
+			if err := apply(); err != nil {
+				return err
+			}
+			continue
 		}
-		s.log.Info("applied schema migration", "version", m.version, "name", m.name)
+		if _, err := s.underMigrationLock(ctx, m.version, apply); err != nil {
+			return fmt.Errorf("migration %d (%s): %w", m.version, m.name, err)
+		}
 	}
 	return nil
 }
@@ -333,4 +364,83 @@ func ddlRace(err error) bool {
 	}
 	const tableAlreadyExists = 57
 	return ex.Code == tableAlreadyExists || strings.Contains(ex.Message, "right now")
+}
+
+// Migrations with a run function copy tables and rename them, which two
+// processes must not do at once (ClickHouse 18.16 can even deadlock on a
+// CREATE, a RENAME and a DROP of the same tables racing). They run under
+// a lock: the table migration_lock, which only one CREATE makes. Its holder
+// appends a heartbeat row every few seconds and drops it when done; a lock
+// with no heartbeat for migrationLockStale belongs to a process that died,
+// and the first process to rename it away takes over.
+const (
+	migrationLockHeartbeat = 5 * time.Second
+	migrationLockStale     = time.Minute
+)
+
+// underMigrationLock runs f holding the migration lock, unless migration
+// version is, or gets while waiting, applied by another process: then it
+// returns done.
+func (s *Store) underMigrationLock(ctx context.Context, version uint32, f func() error) (done bool, err error) {
+	for {
+		applied, err := s.appliedMigrations(ctx)
+		if err != nil {
+			return false, err
+		}
+		if applied[version] {
+			return true, nil
+		}
+		err = s.conn.Exec(ctx, "CREATE TABLE migration_lock (at DateTime) ENGINE = Log")
+		if err == nil {
+			break
+		}
+		if !ddlRace(err) {
+			return false, fmt.Errorf("taking the migration lock: %w", err)
+		}
+		// Held by another process: wait, or take it over when stale.
+		var idle int64
+		if err := s.conn.QueryRow(ctx, "SELECT toInt64(now()) - greatest(toInt64(max(metadata_modification_time)),"+
+			" (SELECT toInt64(max(at)) FROM migration_lock)) FROM system.tables WHERE database = currentDatabase() AND name = 'migration_lock'").Scan(&idle); err != nil {
+			idle = 0 // gone meanwhile: try again
+		}
+		if time.Duration(idle)*time.Second > migrationLockStale {
+			stale := fmt.Sprintf("migration_lock_stale_%d", time.Now().UnixNano())
+			if err := s.conn.Exec(ctx, "RENAME TABLE migration_lock TO "+stale); err == nil {
+				s.log.Warn("took over the migration lock of a process that stopped", "idle", time.Duration(idle)*time.Second)
+				_ = s.conn.Exec(ctx, "DROP TABLE IF EXISTS "+stale)
+			}
+			continue
+		}
+		select {
+		case <-ctx.Done():
+			return false, ctx.Err()
+		case <-time.After(time.Second):
+		}
+	}
+	stop := make(chan struct{})
+	beats := make(chan struct{})
+	go func() {
+		defer close(beats)
+		for {
+			_ = s.conn.Exec(context.WithoutCancel(ctx), "INSERT INTO migration_lock SELECT now()")
+			select {
+			case <-stop:
+				return
+			case <-time.After(migrationLockHeartbeat):
+			}
+		}
+	}()
+	defer func() {
+		close(stop)
+		<-beats
+		if derr := s.conn.Exec(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS migration_lock"); derr != nil && err == nil {
+			err = fmt.Errorf("dropping the migration lock: %w", derr)
+		}
+	}()
+	// Applied by another process between the check and the lock?
+	applied, err := s.appliedMigrations(ctx)
+	if err != nil || applied[version] {
+		return err == nil, err
+	}
+	return false, f()
 }

@@ -19,7 +19,7 @@ import (
 //
 // PARCELGUARD_BENCH_ROWS sets how many assessments it holds; 10,000,000 by
 // default. The CI smoke run sets a small number.
-const benchShape = 5
+const benchShape = 6
 
 // The generated assessments were received over 30 days ending at benchEnd,
 // which crosses a month boundary as real data usually does.

@@ -976,6 +976,23 @@ func TestDetail(t *testing.T) {
 		t.Errorf("Detail(SELF).Record.Score = %d; want the amendment's 75", got.Record.Assessment.Score)
 	}
 
+	// DetailAround: the window is centred on the newest delivery's
+	// received_at (1h): 2h30m either side reaches NEWADDR (3h), not PHONE
+	// (4h).
+	around, err := s.DetailAround(ctx, "SELF", 150*time.Minute, 0)
+	if err != nil {
+		t.Fatalf("DetailAround(SELF): %v", err)
+	}
+	want.Related = want.Related[:1]
+	if diff := cmp.Diff(want, around, recordOpts...); diff != "" {
+		t.Errorf("DetailAround(SELF, 2h30m) (-want +got):\n%s", diff)
+	}
+	if _, err := s.DetailAround(ctx, "NOPE", time.Hour, 0); !errors.Is(err, ErrNotFound) {
+		t.Errorf("DetailAround(NOPE) = %v; want ErrNotFound", err)
+	}
+	if _, err := s.DetailAround(ctx, "SELF", 0, 0); !errors.Is(err, ErrBadQuery) || !strings.Contains(err.Error(), "around: 0s is not a window") {
+		t.Errorf("DetailAround(SELF, 0) = %v; want ErrBadQuery", err)
+	}
 	if _, err := s.Detail(ctx, "NOPE", from, to, 0); !errors.Is(err, ErrNotFound) {
 		t.Errorf("Detail(NOPE) = %v; want ErrNotFound", err)
 	}

@@ -67,7 +67,7 @@ var ErrNotFound = errors.New("not found")
 // 18.16 reads them from every granule the primary key could not rule out,
 // which for a table of millions of ~1 KB raw manifests is most of the cost.
 func (s *Store) Get(ctx context.Context, itemID string) (Record, error) {
-	recs, err := s.GetMany(ctx, []string{itemID})
+	recs, err := s.GetMany(pointRead(ctx), []string{itemID})
 	if err != nil {
 		return Record{}, err
 	}
