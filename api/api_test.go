@@ -43,8 +43,11 @@ func (f *failingStore) Get(context.Context, string) (store.Record, error) {
 	}
 	return store.Record{}, f.err
 }
-func (f *failingStore) DetailAround(context.Context, string, time.Duration, int) (store.Detail, error) {
+func (f *failingStore) DetailAround(_ context.Context, _ string, _ time.Duration, _ int, found func() error) (store.Detail, error) {
 	if f.rec != nil {
+		if err := found(); err != nil {
+			return store.Detail{}, err
+		}
 		return store.Detail{Record: *f.rec}, nil
 	}
 	return store.Detail{}, f.err

@@ -257,14 +257,18 @@ func (s *Server) parcel(c *echo.Context) error {
 		return p.err
 	}
 	// One call reads the parcel, its dispositions and the related parcels
-	// side by side; the related window is centred on its received_at.
+	// side by side; the related window is centred on its received_at. The
+	// audit entry is written beside the reads once the parcel is known to
+	// exist, and no data leaves without it.
 	ctx := c.Request().Context()
-	d, err := s.cfg.Store.DetailAround(ctx, id, time.Duration(days)*24*time.Hour, limit)
+	audit := func() error { return s.writeAudit(c, identity(c), "parcel.read", id, "") }
+	d, err := s.cfg.Store.DetailAround(ctx, id, time.Duration(days)*24*time.Hour, limit, audit)
+	var refused *Error // the audit entry could not be written
+	if errors.As(err, &refused) {
+		return refused
+	}
 	if err != nil {
 		return errf("reading a parcel", err)
-	}
-	if err := s.writeAudit(c, identity(c), "parcel.read", id, ""); err != nil {
-		return err
 	}
 	rec, ds, rel := d.Record, d.Dispositions, d.Related
 	related := make([]relatedJSON, len(rel))

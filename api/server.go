@@ -31,8 +31,9 @@ type Store interface {
 	Get(ctx context.Context, itemID string) (store.Record, error)
 	Dispositions(ctx context.Context, itemID string) ([]store.Disposition, error)
 	// DetailAround reads a parcel, its dispositions and the parcels related
-	// to it received within around of it, side by side.
-	DetailAround(ctx context.Context, itemID string, around time.Duration, limit int) (store.Detail, error)
+	// to it received within around of it, side by side, calling found once
+	// the parcel is known to exist (see store.Store.DetailAround).
+	DetailAround(ctx context.Context, itemID string, around time.Duration, limit int, found func() error) (store.Detail, error)
 	WriteDisposition(ctx context.Context, d store.Disposition) error
 	Stats(ctx context.Context, q store.StatsQuery) (store.Stats, error)
 	Audit(ctx context.Context, q store.AuditQuery) ([]store.AuditEntry, error)

@@ -979,7 +979,7 @@ func TestDetail(t *testing.T) {
 	// DetailAround: the window is centred on the newest delivery's
 	// received_at (1h): 2h30m either side reaches NEWADDR (3h), not PHONE
 	// (4h).
-	around, err := s.DetailAround(ctx, "SELF", 150*time.Minute, 0)
+	around, err := s.DetailAround(ctx, "SELF", 150*time.Minute, 0, nil)
 	if err != nil {
 		t.Fatalf("DetailAround(SELF): %v", err)
 	}
@@ -987,10 +987,24 @@ func TestDetail(t *testing.T) {
 	if diff := cmp.Diff(want, around, recordOpts...); diff != "" {
 		t.Errorf("DetailAround(SELF, 2h30m) (-want +got):\n%s", diff)
 	}
-	if _, err := s.DetailAround(ctx, "NOPE", time.Hour, 0); !errors.Is(err, ErrNotFound) {
+	if _, err := s.DetailAround(ctx, "NOPE", time.Hour, 0, nil); !errors.Is(err, ErrNotFound) {
 		t.Errorf("DetailAround(NOPE) = %v; want ErrNotFound", err)
 	}
-	if _, err := s.DetailAround(ctx, "SELF", 0, 0); !errors.Is(err, ErrBadQuery) || !strings.Contains(err.Error(), "around: 0s is not a window") {
+	// found runs once for an item that exists, never for one that does
+	// not, and its error is the call's, with no data.
+	calls := 0
+	if _, err := s.DetailAround(ctx, "SELF", time.Hour, 0, func() error { calls++; return nil }); err != nil || calls != 1 {
+		t.Errorf("DetailAround(SELF, found) = %v with %d calls of found; want no error and 1 call", err, calls)
+	}
+	calls = 0
+	if _, err := s.DetailAround(ctx, "NOPE", time.Hour, 0, func() error { calls++; return nil }); !errors.Is(err, ErrNotFound) || calls != 0 {
+		t.Errorf("DetailAround(NOPE, found) = %v with %d calls of found; want ErrNotFound and none", err, calls)
+	}
+	refused := errors.New("audit log unavailable")
+	if got, err := s.DetailAround(ctx, "SELF", time.Hour, 0, func() error { return refused }); err != refused || got.Record.Parcel != nil {
+		t.Errorf("DetailAround(SELF, failing found) = %+v, %v; want no data and the error as it is", got, err)
+	}
+	if _, err := s.DetailAround(ctx, "SELF", 0, 0, nil); !errors.Is(err, ErrBadQuery) || !strings.Contains(err.Error(), "around: 0s is not a window") {
 		t.Errorf("DetailAround(SELF, 0) = %v; want ErrBadQuery", err)
 	}
 	if _, err := s.Detail(ctx, "NOPE", from, to, 0); !errors.Is(err, ErrNotFound) {
