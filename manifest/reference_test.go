@@ -14,7 +14,6 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
-	"slices"
 	"strconv"
 	"time"
 	"unicode"
@@ -41,7 +40,6 @@ type refDecoder struct {
 	MaxBytes int
 
 	parser fastjson.Parser
-	fold   folder
 	// arena collects the bytes of the strings of one parcel so that they
 	// become strings in a single allocation; refs says where each goes.
 	arena []byte
@@ -955,11 +953,11 @@ func (d *refDecoder) checkParty(pt *Party, t *partyText) {
 // party's own country is missing or unknown: the route country on its side.
 func (d *refDecoder) derive(pt *Party, fallback string, t *partyText) {
 	off := len(d.arena)
-	d.arena = d.fold.appendNameKey(d.arena, pt.Name)
+	d.arena = append(d.arena, NameKey(pt.Name)...)
 	d.keepSpan(&pt.NameKey, off)
 
 	off = len(d.arena)
-	d.arena = d.fold.appendAddressKey(d.arena, pt.Street, pt.Postcode, pt.Country)
+	d.arena = append(d.arena, AddressKey(pt.Street, pt.Postcode, pt.Country)...)
 	d.keepSpan(&pt.AddressKey, off)
 
 	if trimSpace(pt.Phone) != "" {
@@ -972,8 +970,8 @@ func (d *refDecoder) derive(pt *Party, fallback string, t *partyText) {
 			d.note(CodePhoneNotInternational, t.pathPhone, t.msgNotInternational)
 		}
 		off = len(d.arena)
-		var ok bool
-		if d.arena, ok = appendPhoneE164(d.arena, pt.Phone, country); ok {
+		if e164, ok := PhoneE164(pt.Phone, country); ok {
+			d.arena = append(d.arena, e164...)
 			d.keepSpan(&pt.PhoneE164, off)
 		} else {
 			d.note(CodeInvalidPhone, t.pathPhone, t.msgInvalidPhone)
@@ -1342,359 +1340,13 @@ func scanLiteral(b []byte, i int, lit string) (int, *syntaxError) {
 	return i + len(lit), nil
 }
 
-// foldLatin folds U+00C0–U+017F (Latin-1 Supplement letters and Latin
-// Extended-A) to lower-case ASCII. "" marks the two symbols in the range,
-// × and ÷, which separate words like punctuation does. The table covers the
-// alphabets of nearly every European origin and destination; letters outside
-// it are lower-cased and kept.
-var foldLatin = [0x180 - 0xC0]string{
-	// U+00C0
-	"a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
-	// U+00D0
-	"d", "n", "o", "o", "o", "o", "o", "", "o", "u", "u", "u", "u", "y", "th", "ss",
-	// U+00E0
-	"a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
-	// U+00F0
-	"d", "n", "o", "o", "o", "o", "o", "", "o", "u", "u", "u", "u", "y", "th", "y",
-	// U+0100
-	"a", "a", "a", "a", "a", "a", "c", "c", "c", "c", "c", "c", "c", "c", "d", "d",
-	// U+0110
-	"d", "d", "e", "e", "e", "e", "e", "e", "e", "e", "e", "e", "g", "g", "g", "g",
-	// U+0120
-	"g", "g", "g", "g", "h", "h", "h", "h", "i", "i", "i", "i", "i", "i", "i", "i",
-	// U+0130
-	"i", "i", "ij", "ij", "j", "j", "k", "k", "k", "l", "l", "l", "l", "l", "l", "l",
-	// U+0140
-	"l", "l", "l", "n", "n", "n", "n", "n", "n", "n", "n", "n", "o", "o", "o", "o",
-	// U+0150
-	"o", "o", "oe", "oe", "r", "r", "r", "r", "r", "r", "s", "s", "s", "s", "s", "s",
-	// U+0160
-	"s", "s", "t", "t", "t", "t", "t", "t", "u", "u", "u", "u", "u", "u", "u", "u",
-	// U+0170
-	"u", "u", "u", "u", "w", "w", "y", "y", "y", "z", "z", "z", "z", "z", "z", "s",
-}
-
-// foldOther folds the few letters outside foldLatin that are common in
-// names and addresses: Romanian comma-below letters, Vietnamese horn
-// letters, the capital sharp s.
-func foldOther(r rune) string {
-	switch r {
-	case 'Ș', 'ș':
-		return "s"
-	case 'Ț', 'ț':
-		return "t"
-	case 'Ơ', 'ơ':
-		return "o"
-	case 'Ư', 'ư':
-		return "u"
-	case 'ẞ':
-		return "ss"
-	case 'Ə', 'ə':
-		return "e"
-	}
-	return ""
-}
-
-// appendFold is FoldText; joinApostrophes drops apostrophes instead of
-// treating them as word breaks, so that "O'Brien" folds to "obrien".
-func appendFold(dst []byte, s string, joinApostrophes bool) []byte {
-	start := len(dst)
-	sep := true // the last byte written is a separator, or nothing is written yet
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			i++
-			switch {
-			case 'a' <= c && c <= 'z' || '0' <= c && c <= '9':
-				dst = append(dst, c)
-				sep = false
-			case 'A' <= c && c <= 'Z':
-				dst = append(dst, c+'a'-'A')
-				sep = false
-			case c == '\'' && joinApostrophes:
-			default:
-				if !sep {
-					dst = append(dst, ' ')
-					sep = true
-				}
-			}
-			continue
-		}
-		r, n := utf8.DecodeRuneInString(s[i:])
-		i += n
-		var f string
-		switch {
-		case r >= 0xC0 && r < 0x180:
-			f = foldLatin[r-0xC0]
-		case (r == '\u2019' || r == '\u02BC') && joinApostrophes:
-			continue
-		case unicode.Is(unicode.Mn, r):
-			// A combining accent: decomposed "e\u0301" folds like "é".
-			continue
-		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			if f = foldOther(r); f == "" {
-				dst = utf8.AppendRune(dst, unicode.ToLower(r))
-				sep = false
-				continue
-			}
-		}
-		if f == "" {
-			if !sep {
-				dst = append(dst, ' ')
-				sep = true
-			}
-			continue
-		}
-		dst = append(dst, f...)
-		sep = false
-	}
-	if len(dst) > start && dst[len(dst)-1] == ' ' {
-		dst = dst[:len(dst)-1]
-	}
-	return dst
-}
-
-// folder holds the scratch space the key builders need, so that the decoder
-// can build keys without allocating; the exported functions use a fresh one.
-type folder struct {
-	buf  []byte
-	toks []span
-}
-
-// span is the half-open byte range [off, end) of a buffer.
+// span is a range of bytes of the arena.
 type span struct{ off, end int }
 
-// words splits the folded text in f.buf[from:] into f.toks.
-func (f *folder) words(from int) {
-	f.toks = f.toks[:0]
-	b := f.buf
-	for i := from; i < len(b); {
-		j := bytes.IndexByte(b[i:], ' ')
-		if j < 0 {
-			j = len(b) - i
-		}
-		f.toks = append(f.toks, span{i, i + j})
-		i += j + 1
-	}
-}
-
-// isHonorific reports whether a folded name token is a title rather than a
-// name. lead reports whether the token comes first: a lone "m" is the French
-// "Monsieur" only there; elsewhere it is a middle initial.
-func isHonorific(tok []byte, lead bool) bool {
-	switch string(tok) {
-	case "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "herr", "frau", "mme", "mlle", "sr", "sra":
-		return true
-	case "m":
-		return lead
-	}
-	return false
-}
-
-// appendNameKey appends the NameKey of s to dst.
-func (f *folder) appendNameKey(dst []byte, s string) []byte {
-	f.buf = appendFold(f.buf[:0], s, true)
-	f.words(0)
-	toks := f.toks
-	// Drop titles. kept shares toks' array, which is safe because it never
-	// gets ahead of the loop; when every word is a title nothing was
-	// written and toks is intact: "Dr" alone is still worth matching on.
-	kept := toks[:0]
-	for _, t := range toks {
-		if !isHonorific(f.buf[t.off:t.end], len(kept) == 0) {
-			kept = append(kept, t)
-		}
-	}
-	if len(kept) > 0 {
-		toks = kept
-	}
-	// Sorting makes "Smith, John" and "John Smith" one key. Names have a
-	// handful of words, for which insertion sort is quickest; a long
-	// made-up one must not cost quadratic time.
-	buf := f.buf
-	if len(toks) > 12 {
-		slices.SortFunc(toks, func(a, b span) int { return bytes.Compare(buf[a.off:a.end], buf[b.off:b.end]) })
-	}
-	for i := 1; i < len(toks); i++ {
-		for j := i; j > 0 && bytes.Compare(buf[toks[j].off:toks[j].end], buf[toks[j-1].off:toks[j-1].end]) < 0; j-- {
-			toks[j], toks[j-1] = toks[j-1], toks[j]
-		}
-	}
-	for i, t := range toks {
-		if i > 0 {
-			dst = append(dst, ' ')
-		}
-		dst = append(dst, f.buf[t.off:t.end]...)
-	}
-	return dst
-}
-
-// expandStreetWord returns the long form of an abbreviated street word, or
-// "" when tok is not an abbreviation. Operators abbreviate inconsistently;
-// expanding lets "Hauptstr. 5" and "Hauptstraße 5" share a key.
-func expandStreetWord(tok []byte, country string) string {
-	switch string(tok) {
-	case "str":
-		return "strasse"
-	case "st":
-		return "street"
-	case "rd":
-		return "road"
-	case "av", "ave":
-		return "avenue"
-	case "blvd", "bd":
-		return "boulevard"
-	case "ul":
-		return "ulica"
-	case "apt":
-		return "apartment"
-	case "ln":
-		return "lane"
-	case "dr":
-		return "drive"
-	case "sq":
-		return "square"
-	case "pl":
-		switch country {
-		case "DE", "AT", "CH", "LI", "de", "at", "ch", "li":
-			return "platz"
-		case "PL", "pl":
-			return "plac"
-		}
-		return "place"
-	}
-	return ""
-}
-
-// appendAddressKey appends the AddressKey of the parts to dst.
-func (f *folder) appendAddressKey(dst []byte, street, postcode, country string) []byte {
-	start := len(dst)
-	f.buf = appendFold(f.buf[:0], street, false)
-	f.words(0)
-	for i, t := range f.toks {
-		if i > 0 {
-			dst = append(dst, ' ')
-		}
-		tok := f.buf[t.off:t.end]
-		if long := expandStreetWord(tok, country); long != "" {
-			dst = append(dst, long...)
-			continue
-		}
-		// German compounds carry the abbreviation as a suffix: "hauptstr".
-		if len(tok) > 3 && bytes.HasSuffix(tok, []byte("str")) {
-			dst = append(dst, tok...)
-			dst = append(dst, "asse"...)
-			continue
-		}
-		dst = append(dst, tok...)
-	}
-	dst = append(dst, '|')
-	// Postcodes are written "1015 CJ", "1015CJ" or "10-115": keep only
-	// letters and digits.
-	pc := len(dst)
-	dst = appendFold(dst, postcode, false)
-	n := pc
-	for _, c := range dst[pc:] {
-		if c != ' ' {
-			dst[n] = c
-			n++
-		}
-	}
-	dst = dst[:n]
-	if len(dst) == start+1 {
-		return dst[:start]
-	}
-	dst = append(dst, '|')
-	return appendFold(dst, country, false)
-}
-
-// trunkPrefix returns the prefix dialled before a national number inside
-// country, which E.164 drops. Italy, San Marino and the Vatican have none:
-// their leading 0 is part of the number.
-func trunkPrefix(country string) string {
-	switch country {
-	case "IT", "SM", "VA":
-		return ""
-	case "RU", "KZ", "BY":
-		return "8"
-	case "HU":
-		return "06"
-	}
-	if CallingCode(country) == "1" {
-		return "1"
-	}
-	return "0"
-}
-
-// maxPhoneDigits bounds the digits PhoneE164 looks at; E.164 allows 15, the
-// rest is room for prefixes that are stripped.
-const maxPhoneDigits = 24
-
-// appendPhoneE164 appends the E.164 form of phone to dst. It returns dst
-// unchanged and false when phone cannot be read as a number in the
-// international numbering plan.
-func appendPhoneE164(dst []byte, phone, country string) ([]byte, bool) {
-	var digits [maxPhoneDigits]byte
-	n := 0
-	plus := false
-	for i := 0; i < len(phone); i++ {
-		switch c := phone[i]; c {
-		case '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
-			if n == len(digits) {
-				return dst, false
-			}
-			digits[n] = c
-			n++
-		case '+':
-			if n > 0 || plus {
-				return dst, false
-			}
-			plus = true
-		case '(':
-			// "+49 (0)30 …": the bracketed trunk zero is dialled only
-			// inside the country.
-			if n > 0 && i+2 < len(phone) && phone[i+1] == '0' && phone[i+2] == ')' {
-				i += 2
-			}
-		case ' ', '\t', '-', '.', ')', '/':
-		default:
-			return dst, false
-		}
-	}
-	d := digits[:n]
-	international := plus
-	if !plus && len(d) >= 2 && d[0] == '0' && d[1] == '0' {
-		international = true
-		d = d[2:]
-	}
-	start := len(dst)
-	dst = append(dst, '+')
-	cc := CallingCode(country)
-	switch {
-	case international:
-		// People also write their trunk zero after the country code:
-		// "+49 030 1234567".
-		if cc != "" && trunkPrefix(country) == "0" && len(d) > len(cc) && string(d[:len(cc)]) == cc && d[len(cc)] == '0' {
-			dst = append(dst, cc...)
-			d = d[len(cc)+1:]
-		}
-	case cc == "":
-		return dst[:start], false
-	default:
-		if trunk := trunkPrefix(country); trunk != "" && len(d) > len(trunk) && string(d[:len(trunk)]) == trunk {
-			d = d[len(trunk):]
-		} else if len(d) >= len(cc)+7 && string(d[:len(cc)]) == cc {
-			// International form without the "+": "49 30 1234567".
-			d = d[len(cc):]
-		}
-		dst = append(dst, cc...)
-	}
-	dst = append(dst, d...)
-	if n := len(dst) - start - 1; n < 8 || n > 15 {
-		return dst[:start], false
-	}
-	return dst, true
-}
+// The normalisation keys come from the package's own functions: they are
+// unchanged by the single-pass decoder, so comparing a copy of them would
+// compare the code with itself. isInternationalPhone and appendEmailKey have
+// no exported form and stay copied below.
 
 // isInternationalPhone reports whether phone is written in international
 // form, with a leading "+" or "00" as E.123 asks.
