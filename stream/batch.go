@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"runtime/debug"
 	"strconv"
 	"time"
 
@@ -66,10 +68,49 @@ func (p *Pipeline) work(ctx context.Context, jobs <-chan job, out chan<- item) {
 	}
 }
 
+// CodeScreeningFailed is the reason code of a message set aside because
+// decoding or scoring it failed inside parcelguard (a panic): a bug, not a
+// finding about the manifest.
+const CodeScreeningFailed = "SCREENING_FAILED"
+
 // process decodes and scores one message. The receipt time is the Kafka
 // message timestamp, so that a redelivered message is received at the
 // same time; messages without one get the clock's time.
-func (p *Pipeline) process(dec *manifest.Decoder, m *kafka.Message) item {
+//
+// A panic while decoding or scoring is contained to the message: left to
+// crash the engine, the message would be fetched again after every restart
+// and stop its partition for good. It is logged with its stack and its
+// position, counted, and the message goes the way of a rejected one (the
+// rejects table and the dead-letter topic) with CodeScreeningFailed, to be
+// replayed once the bug is fixed.
+func (p *Pipeline) process(dec *manifest.Decoder, m *kafka.Message) (it item) {
+	defer func() {
+		v := recover()
+		if v == nil {
+			return
+		}
+		p.m.screeningFailed.Add(1)
+		p.log.Error("screening a message failed inside parcelguard; it goes to the dead-letter topic",
+			"topic", m.Topic, "partition", m.Partition, "offset", m.Offset, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+		// The decoder may have been left half-way through a message.
+		*dec = manifest.Decoder{MaxBytes: p.cfg.MaxMessageBytes}
+		received := m.Time.UTC()
+		if m.Time.Unix() <= 0 {
+			received = p.cfg.Now().UTC()
+		}
+		r := &Reject{
+			ReceivedAt: received,
+			Topic:      m.Topic,
+			Partition:  m.Partition,
+			Offset:     m.Offset,
+			Key:        m.Key,
+			Value:      m.Value,
+			Code:       CodeScreeningFailed,
+			Message: CodeScreeningFailed + ": parcelguard failed while screening this message (an internal error, logged" +
+				" with its topic, partition and offset); it was set aside unscreened: report it to the people who run parcelguard",
+		}
+		it = item{reject: r, dead: deadLetter(r, p.cfg.Now())}
+	}()
 	received := m.Time
 	if received.Unix() <= 0 {
 		received = p.cfg.Now()
@@ -96,7 +137,7 @@ func (p *Pipeline) process(dec *manifest.Decoder, m *kafka.Message) item {
 		return item{reject: r, dead: deadLetter(r, p.cfg.Now())}
 	}
 	a := p.cfg.Scorer.Score(parcel)
-	it := item{record: Record{Parcel: parcel, Assessment: a, Topic: m.Topic, Partition: m.Partition, Offset: m.Offset}}
+	it = item{record: Record{Parcel: parcel, Assessment: a, Topic: m.Topic, Partition: m.Partition, Offset: m.Offset}}
 	if p.out != nil {
 		v, err := json.Marshal(&it.record.Assessment)
 		if err != nil {

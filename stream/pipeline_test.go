@@ -672,3 +672,79 @@ func TestPipelineRejectTooLargeForDLQ(t *testing.T) {
 		t.Errorf("sink holds %d records; want 20", sink.count())
 	}
 }
+
+// panickyScorer panics on the parcels whose item id is in bad and scores
+// the others.
+type panickyScorer struct {
+	Scorer
+	bad map[string]bool
+}
+
+func (s panickyScorer) Score(p *manifest.Parcel) scorer.Assessment {
+	if s.bad[p.ItemID] {
+		panic("index out of range [3] with length 3")
+	}
+	return s.Scorer.Score(p)
+}
+
+// TestPipelineContainsPanics: a message whose screening panics is set
+// aside like a rejected one, with SCREENING_FAILED, and the stream goes on:
+// every other message is stored, every offset committed.
+func TestPipelineContainsPanics(t *testing.T) {
+	b := startTestBroker(t)
+	msgs := genManifests(5, 300, 0)
+	bad := map[string]bool{}
+	badValue := map[string]bool{}
+	for _, i := range []int{7, 150, 299} {
+		p, err := manifest.Decode(msgs[i])
+		if err != nil {
+			t.Fatalf("test manifest %d: %v", i, err)
+		}
+		bad[p.ItemID] = true
+		badValue[string(msgs[i])] = true
+	}
+	produce(t, b, "", msgs)
+
+	sink := newMemSink()
+	cfg := testConfig(t, b, "panics", sink)
+	cfg.Scorer = panickyScorer{Scorer: cfg.Scorer, bad: bad}
+	p, err := New(cfg)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	stop := runPipeline(t, p)
+	waitFor(t, 20*time.Second, "all offsets committed", func() bool { return allCommitted(t, b, "panics") })
+	if err := stop(); err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+
+	if got, want := sink.count(), len(msgs)-len(bad); got != want {
+		t.Errorf("sink holds %d records; want %d", got, want)
+	}
+	rejects := sink.gotRejects()
+	if len(rejects) != len(bad) {
+		t.Fatalf("Sink got %d rejects; want %d", len(rejects), len(bad))
+	}
+	for _, r := range rejects {
+		if r.Code != CodeScreeningFailed || !badValue[string(r.Value)] || !strings.Contains(r.Message, "internal error") || r.ReceivedAt.IsZero() {
+			t.Errorf("reject %+v; want SCREENING_FAILED for one of the panicking messages", r)
+		}
+	}
+	dead := readTopic(t, b, DefaultDLQTopic)
+	if len(dead) != len(bad) {
+		t.Fatalf("dead-letter topic holds %d messages; want %d", len(dead), len(bad))
+	}
+	for _, m := range dead {
+		for _, h := range m.Headers {
+			if h.Key == HeaderReasonCode && string(h.Value) != CodeScreeningFailed {
+				t.Errorf("dead letter %.40q has reason %q; want %s", m.Value, h.Value, CodeScreeningFailed)
+			}
+		}
+		if !badValue[string(m.Value)] {
+			t.Errorf("dead letter %.40q is not one of the panicking messages", m.Value)
+		}
+	}
+	if st := p.Stats(); st.ScreeningFailed != int64(len(bad)) || st.Rejected != 0 {
+		t.Errorf("Stats: screening failed %d, rejected %d; want %d and 0", st.ScreeningFailed, st.Rejected, len(bad))
+	}
+}

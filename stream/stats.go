@@ -23,6 +23,9 @@ type Stats struct {
 	Rejected  int64
 	DLQWrites int64
 	DLQErrors int64
+	// ScreeningFailed counts messages set aside because decoding or
+	// scoring them panicked (CodeScreeningFailed): bugs, each logged.
+	ScreeningFailed int64
 	// Batches counts Sink writes that succeeded, SinkErrors those that
 	// failed (each retry counts); both include batches of rejects only.
 	Batches    int64
@@ -137,6 +140,7 @@ func (h *histogram) snapshot() Histogram {
 type metrics struct {
 	consumed, records                     atomic.Int64
 	rejected, dlqWrites, dlqErrors        atomic.Int64
+	screeningFailed                       atomic.Int64
 	batches, sinkErrors                   atomic.Int64
 	commits, commitErrors                 atomic.Int64
 	fetchErrors, groupErrors, generations atomic.Int64
@@ -194,6 +198,7 @@ func (m *metrics) snapshot() Stats {
 		Rejected:          m.rejected.Load(),
 		DLQWrites:         m.dlqWrites.Load(),
 		DLQErrors:         m.dlqErrors.Load(),
+		ScreeningFailed:   m.screeningFailed.Load(),
 		Batches:           m.batches.Load(),
 		SinkErrors:        m.sinkErrors.Load(),
 		BatchSize:         m.batchSize.snapshot(),
