@@ -84,6 +84,11 @@ const CodeScreeningFailed = "SCREENING_FAILED"
 // rejects table and the dead-letter topic) with CodeScreeningFailed, to be
 // replayed once the bug is fixed.
 func (p *Pipeline) process(dec *manifest.Decoder, m *kafka.Message) (it item) {
+	received := m.Time
+	if received.Unix() <= 0 {
+		received = p.cfg.Now()
+	}
+	received = received.UTC()
 	defer func() {
 		v := recover()
 		if v == nil {
@@ -94,47 +99,19 @@ func (p *Pipeline) process(dec *manifest.Decoder, m *kafka.Message) (it item) {
 			"topic", m.Topic, "partition", m.Partition, "offset", m.Offset, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
 		// The decoder may have been left half-way through a message.
 		*dec = manifest.Decoder{MaxBytes: p.cfg.MaxMessageBytes}
-		received := m.Time.UTC()
-		if m.Time.Unix() <= 0 {
-			received = p.cfg.Now().UTC()
-		}
-		r := &Reject{
-			ReceivedAt: received,
-			Topic:      m.Topic,
-			Partition:  m.Partition,
-			Offset:     m.Offset,
-			Key:        m.Key,
-			Value:      m.Value,
-			Code:       CodeScreeningFailed,
-			Message: CodeScreeningFailed + ": parcelguard failed while screening this message (an internal error, logged" +
-				" with its topic, partition and offset); it was set aside unscreened: report it to the people who run parcelguard",
-		}
-		it = item{reject: r, dead: deadLetter(r, p.cfg.Now())}
+		it = p.setAside(m, received, CodeScreeningFailed, "",
+			CodeScreeningFailed+": parcelguard failed while screening this message (an internal error, logged"+
+				" with its topic, partition and offset); it was set aside unscreened: report it to the people who run parcelguard")
 	}()
-	received := m.Time
-	if received.Unix() <= 0 {
-		received = p.cfg.Now()
-	}
-	received = received.UTC()
 	parcel := new(manifest.Parcel)
 	if err := dec.Decode(m.Value, received, parcel); err != nil {
 		p.m.rejected.Add(1)
-		r := &Reject{
-			ReceivedAt: received,
-			Topic:      m.Topic,
-			Partition:  m.Partition,
-			Offset:     m.Offset,
-			Key:        m.Key,
-			Value:      m.Value,
-			Code:       "INVALID",
-			Message:    err.Error(),
-		}
+		code, path := "INVALID", ""
 		var rej *manifest.Rejection
 		if errors.As(err, &rej) && len(rej.Findings) > 0 {
-			r.Code = rej.Code()
-			r.Path = rej.Findings[0].Path
+			code, path = rej.Code(), rej.Findings[0].Path
 		}
-		return item{reject: r, dead: deadLetter(r, p.cfg.Now())}
+		return p.setAside(m, received, code, path, err.Error())
 	}
 	a := p.cfg.Scorer.Score(parcel)
 	it = item{record: Record{Parcel: parcel, Assessment: a, Topic: m.Topic, Partition: m.Partition, Offset: m.Offset}}
@@ -147,6 +124,23 @@ func (p *Pipeline) process(dec *manifest.Decoder, m *kafka.Message) (it item) {
 		it.value = v
 	}
 	return it
+}
+
+// setAside is the item of a message that is not screened: a reject for
+// the rejects table and its dead letter.
+func (p *Pipeline) setAside(m *kafka.Message, received time.Time, code, path, msg string) item {
+	r := &Reject{
+		ReceivedAt: received,
+		Topic:      m.Topic,
+		Partition:  m.Partition,
+		Offset:     m.Offset,
+		Key:        m.Key,
+		Value:      m.Value,
+		Code:       code,
+		Path:       path,
+		Message:    msg,
+	}
+	return item{reject: r, dead: deadLetter(r, p.cfg.Now())}
 }
 
 // deadLetter builds the dead-letter message of r: the original key and
