@@ -191,6 +191,7 @@ SETTINGS index_granularity = 256`,
 		}
 	}},
 	{version: 3, name: "assessments in granules of 1024 rows", run: rebuildAssessments},
+	{version: 4, name: "item_versions and dispositions in granules of 256 rows", run: rebuildIndexTables},
 }
 
 // The selects that feed migration 2's tables from assessments, in the views

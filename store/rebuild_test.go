@@ -12,6 +12,22 @@ import (
 	"github.com/parcelguard/parcelguard/scorer"
 )
 
+// openAtVersion opens a Store on a fresh database migrated up to version.
+func openAtVersion(t *testing.T, version uint32) *Store {
+	t.Helper()
+	addr := needClickHouse(t)
+	db := testDatabase(t, addr)
+	s, err := Open(context.Background(), Config{Addr: []string{addr}, Database: db})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if err := s.migrateTo(context.Background(), version); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
 // TestRebuildAssessments upgrades a database of schema version 2 that
 // holds assessments, starting from the states a crash during migration 3
 // can leave, and checks that no row is lost, that the table has the new
@@ -24,17 +40,8 @@ func TestRebuildAssessments(t *testing.T) {
 			name = "no crash"
 		}
 		t.Run(strings.ReplaceAll(name, " ", "_"), func(t *testing.T) {
-			addr := needClickHouse(t)
-			db := testDatabase(t, addr)
+			s := openAtVersion(t, 2)
 			ctx := context.Background()
-			s, err := Open(ctx, Config{Addr: []string{addr}, Database: db})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer s.Close()
-			if err := s.migrateTo(ctx, 2); err != nil {
-				t.Fatal(err)
-			}
 			self := parcel{id: "OLD1", at: time.Hour, score: 60, recipientAddress: "a 1"}
 			old2 := parcel{id: "OLD2", at: 2 * time.Hour, outcome: scorer.Release, recipientAddress: "a 1"}
 			// In another month: another partition.
@@ -109,5 +116,109 @@ func TestRebuildAssessments(t *testing.T) {
 				t.Errorf("Detail(OLD1).Related = %v; want %v", ids, want)
 			}
 		})
+	}
+}
+
+// TestRebuildIndexTables upgrades a database of schema version 3 holding
+// deliveries and dispositions, from each state a crash during migration 4
+// can leave in each of its tables, and checks that no row is lost, that
+// both tables have granules of 256 rows, and that later writes (the view
+// feeding item_versions, and dispositions) reach the new tables.
+func TestRebuildIndexTables(t *testing.T) {
+	const copyStarted, betweenRenames, swapped = "crash while copying", "crash between the renames", "crash after the swap"
+	for _, crash := range []string{"", copyStarted, betweenRenames, swapped} {
+		for _, r := range indexRebuilds {
+			name := crash
+			if name == "" {
+				name = "no crash"
+			}
+			t.Run(strings.ReplaceAll(r.table+" "+name, " ", "_"), func(t *testing.T) {
+				s := openAtVersion(t, 3)
+				ctx := context.Background()
+				self := parcel{id: "OLD1", at: time.Hour, score: 60, recipientAddress: "a 1"}
+				old2 := parcel{id: "OLD2", at: 2 * time.Hour, score: 55, recipientAddress: "a 1"}
+				old3 := parcel{id: "OLD3", at: -40 * 24 * time.Hour, score: 50, recipientAddress: "a 1"}
+				writeParcels(t, s, self, old2, old3)
+				writeDispositions(t, s,
+					Disposition{ItemID: "OLD2", RecordedAt: qbase.Add(3 * time.Hour), Outcome: DispositionCleared},
+					Disposition{ItemID: "OLD2", RecordedAt: qbase.Add(4 * time.Hour), Outcome: DispositionSeized, Substance: "cocaine"},
+					Disposition{ItemID: "OLD3", RecordedAt: qbase.Add(-30 * 24 * time.Hour), Outcome: DispositionCleared})
+				exec := func(stmts ...string) {
+					t.Helper()
+					for _, stmt := range stmts {
+						if err := s.ddl(ctx, stmt); err != nil {
+							t.Fatalf("%s: %v", stmt, err)
+						}
+					}
+				}
+				create := "CREATE TABLE " + r.rebuildName() + " AS " + r.table + " ENGINE = " + r.engine +
+					fmt.Sprintf(" SETTINGS index_granularity = %d", r.granularity)
+				// The copy saw OLD1 only (none of the dispositions): the
+				// rest stands for rows written while it ran.
+				partial := "INSERT INTO " + r.rebuildName() + " SELECT * FROM " + r.table + " WHERE item_id = 'OLD1'"
+				switch crash {
+				case copyStarted:
+					exec(create, partial)
+				case betweenRenames:
+					exec(create, partial, "RENAME TABLE "+r.table+" TO "+r.beforeName())
+				case swapped:
+					exec(create, partial, "RENAME TABLE "+r.table+" TO "+r.beforeName()+", "+r.rebuildName()+" TO "+r.table)
+				}
+				if err := s.Migrate(ctx); err != nil {
+					t.Fatalf("Migrate: %v", err)
+				}
+				if err := s.Migrate(ctx); err != nil {
+					t.Fatalf("Migrate again: %v", err)
+				}
+				for _, r := range indexRebuilds {
+					engine, err := s.tableEngine(ctx, r.table)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if !strings.Contains(engine, "index_granularity = 256") {
+						t.Errorf("%s: %s; want index_granularity = 256", r.table, engine)
+					}
+					for _, gone := range []string{r.rebuildName(), r.beforeName()} {
+						if e, err := s.tableEngine(ctx, gone); err != nil || e != "" {
+							t.Errorf("table %s left behind (%q, %v)", gone, e, err)
+						}
+					}
+				}
+				// Later writes reach the new tables.
+				newer := parcel{id: "NEW1", at: 5 * time.Hour, outcome: scorer.Inspect, score: 70, recipientAddress: "a 1"}
+				writeParcels(t, s, newer)
+				writeDispositions(t, s, Disposition{ItemID: "NEW1", RecordedAt: qbase.Add(6 * time.Hour), Outcome: DispositionOtherViolation})
+				var versions, disps uint64
+				if err := s.conn.QueryRow(ctx, "SELECT count() FROM item_versions").Scan(&versions); err != nil {
+					t.Fatal(err)
+				}
+				if err := s.conn.QueryRow(ctx, "SELECT count() FROM dispositions").Scan(&disps); err != nil {
+					t.Fatal(err)
+				}
+				if versions != 4 || disps != 4 {
+					t.Errorf("item_versions holds %d rows, dispositions %d; want 4 and 4", versions, disps)
+				}
+				q := QueueQuery{From: qbase.Add(-60 * 24 * time.Hour), To: qbase.Add(24 * time.Hour)}
+				d, err := s.Detail(ctx, "OLD1", q.From, q.To, 0)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got := map[string]string{}
+				for _, r := range d.Related {
+					got[r.ItemID] = r.Disposition
+				}
+				want := map[string]string{"NEW1": DispositionOtherViolation, "OLD2": DispositionSeized, "OLD3": DispositionCleared}
+				if diff := cmp.Diff(want, got); diff != "" {
+					t.Errorf("Detail(OLD1).Related dispositions (-want +got):\n%s", diff)
+				}
+				ds, err := s.Dispositions(ctx, "OLD2")
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(ds) != 2 || ds[1].Outcome != DispositionSeized {
+					t.Errorf("Dispositions(OLD2) = %+v; want cleared then seized", ds)
+				}
+			})
+		}
 	}
 }
