@@ -343,11 +343,20 @@ func (e *engine) wait(ctx context.Context) error {
 	return nil
 }
 
-// close stops what was started, newest first.
+// close stops what was started, newest first, except the HTTP server: it
+// stops once the pipeline has, and before the producer and the store, so
+// that the API requests under way finish with what they need (Shutdown
+// waits for them, up to 5 s) while no new one is taken.
 func (e *engine) close() {
 	e.cancel()
 	if e.pipe != nil {
 		e.pipe.Close()
+	}
+	if e.http != nil {
+		e.log.Info("stopping: finishing the HTTP requests under way")
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		e.http.Shutdown(ctx)
+		cancel()
 	}
 	if e.producer != nil {
 		e.producer.Close()
@@ -360,11 +369,6 @@ func (e *engine) close() {
 	}
 	if e.broker != nil {
 		e.broker.Close()
-	}
-	if e.http != nil {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		e.http.Shutdown(ctx)
-		cancel()
 	}
 	e.wg.Wait()
 }
