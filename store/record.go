@@ -6,6 +6,8 @@ import (
 	"math"
 	"time"
 
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
+
 	"github.com/parcelguard/parcelguard/manifest"
 	"github.com/parcelguard/parcelguard/scorer"
 )
@@ -265,11 +267,14 @@ type column[R any] struct {
 	name   string
 	values func(rows []R) any
 	dest   func(r *R) any
+	// appendRows, when set, appends the rows' values to an INSERT itself
+	// instead of handing values to the driver in one call.
+	appendRows func(c driver.BatchColumn, rows []R) error
 }
 
 // col describes a column whose value is field's target.
 func col[R, T any](name string, field func(r *R) *T) column[R] {
-	return column[R]{
+	c := column[R]{
 		name: name,
 		values: func(rows []R) any {
 			out := make([]T, len(rows))
@@ -280,6 +285,21 @@ func col[R, T any](name string, field func(r *R) *T) column[R] {
 		},
 		dest: func(r *R) any { return field(r) },
 	}
+	switch any(*new(T)).(type) {
+	case []string, []int32:
+		// The driver appends a whole column of arrays by reflection,
+		// element by element (a third of the engine's time in the driver);
+		// one array at a time it takes its typed path.
+		c.appendRows = func(bc driver.BatchColumn, rows []R) error {
+			for i := range rows {
+				if err := bc.AppendRow(*field(&rows[i])); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}
+	return c
 }
 
 // timeCol is col for a DateTime column.

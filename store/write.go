@@ -45,7 +45,13 @@ func insert[R any](ctx context.Context, conn driver.Conn, table string, cols []c
 	// buffered rows; after Send it does nothing.
 	defer func() { _ = batch.Close() }()
 	for i, c := range cols {
-		if err := batch.Column(i).Append(c.values(rows)); err != nil {
+		var err error
+		if c.appendRows != nil {
+			err = c.appendRows(batch.Column(i), rows)
+		} else {
+			err = batch.Column(i).Append(c.values(rows))
+		}
+		if err != nil {
 			return fmt.Errorf("column %s: %w", c.name, err)
 		}
 	}
