@@ -114,6 +114,7 @@ type Server struct {
 	failures *limiters
 	echo     *echo.Echo
 	web      fs.FS
+	http     httpStats
 }
 
 //go:embed openapi.yaml
@@ -202,6 +203,7 @@ func (s *Server) routes() {
 		// ignored: anyone can send them.
 		IPExtractor: echo.ExtractIPDirect(),
 	})
+	e.Use(s.observe)
 	e.Use(middleware.Recover())
 	e.Use(s.securityHeaders)
 	if len(s.cfg.CORSOrigins) > 0 {

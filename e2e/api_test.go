@@ -209,6 +209,20 @@ func TestAPI(t *testing.T) {
 		if code != 200 || !bytes.Contains(body, []byte("parcelguard_")) {
 			t.Errorf("GET /metrics as monitor = %d; want 200 with parcelguard_ series", code)
 		}
+		// The parcel views of the subtests above are counted and timed
+		// under their route, not their item ids.
+		for _, series := range []string{
+			`parcelguard_http_requests_total{code="200",method="GET",route="/api/v1/parcels/:id"}`,
+			`parcelguard_http_requests_total{code="403",method="GET",route="/api/v1/parcels/:id"}`,
+			`parcelguard_http_request_duration_seconds_count{method="GET",route="/api/v1/parcels/:id"}`,
+		} {
+			if !bytes.Contains(body, []byte(series+" ")) {
+				t.Errorf("GET /metrics has no %s", series)
+			}
+		}
+		if bytes.Contains(body, []byte(`route="/api/v1/parcels/`+anyItem(t, f).ItemID)) {
+			t.Error("GET /metrics has an item id as a route label")
+		}
 	})
 }
 

@@ -260,7 +260,7 @@ func (p *Pipeline) writeSink(ctx context.Context, b *batch) bool {
 		}
 		start := time.Now()
 		err := p.cfg.Sink.Write(ctx, b.records, b.rejects)
-		p.m.sinkLatency.observe(time.Since(start).Seconds())
+		p.m.sinkLatency.Observe(time.Since(start).Seconds())
 		if err == nil {
 			break
 		}
@@ -273,7 +273,7 @@ func (p *Pipeline) writeSink(ctx context.Context, b *batch) bool {
 		}
 	}
 	p.m.batches.Add(1)
-	p.m.batchSize.observe(float64(len(b.records)))
+	p.m.batchSize.Observe(float64(len(b.records)))
 	p.m.durable(b.records)
 	return true
 }

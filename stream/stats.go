@@ -2,11 +2,10 @@ package stream
 
 import (
 	"maps"
-	"math"
-	"slices"
 	"sync"
 	"sync/atomic"
 
+	"github.com/parcelguard/parcelguard/internal/metric"
 	"github.com/parcelguard/parcelguard/scorer"
 )
 
@@ -87,54 +86,13 @@ type PartitionStats struct {
 // Histogram is a cumulative histogram as Prometheus expects it: Counts[i]
 // is the number of observations at most Bounds[i]; Count and Sum cover all
 // observations.
-type Histogram struct {
-	Bounds []float64
-	Counts []uint64
-	Count  uint64
-	Sum    float64
-}
+type Histogram = metric.Histogram
 
 // Bucket bounds of the histograms.
 var (
 	batchSizeBounds   = []float64{1, 10, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 50000, 100000}
 	sinkLatencyBounds = []float64{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30}
 )
-
-// histogram is a lock-free histogram.
-type histogram struct {
-	bounds []float64
-	counts []atomic.Uint64 // per bucket, last one for +Inf
-	sum    atomic.Uint64   // float64 bits
-}
-
-func newHistogram(bounds []float64) *histogram {
-	return &histogram{bounds: bounds, counts: make([]atomic.Uint64, len(bounds)+1)}
-}
-
-func (h *histogram) observe(v float64) {
-	i, _ := slices.BinarySearch(h.bounds, v)
-	h.counts[i].Add(1)
-	for {
-		old := h.sum.Load()
-		if h.sum.CompareAndSwap(old, math.Float64bits(math.Float64frombits(old)+v)) {
-			return
-		}
-	}
-}
-
-func (h *histogram) snapshot() Histogram {
-	s := Histogram{Bounds: slices.Clone(h.bounds), Counts: make([]uint64, len(h.bounds))}
-	var cum uint64
-	for i := range h.counts {
-		cum += h.counts[i].Load()
-		if i < len(h.bounds) {
-			s.Counts[i] = cum
-		}
-	}
-	s.Count = cum
-	s.Sum = math.Float64frombits(h.sum.Load())
-	return s
-}
 
 // metrics holds the live counters behind Stats.
 type metrics struct {
@@ -148,8 +106,8 @@ type metrics struct {
 	outboundLate, outboundAbandoned       atomic.Int64
 	sampled, ruleErrors                   atomic.Int64
 
-	batchSize   *histogram
-	sinkLatency *histogram
+	batchSize   *metric.Recorder
+	sinkLatency *metric.Recorder
 
 	mu         sync.Mutex
 	outcomes   map[scorer.Outcome]int64
@@ -159,8 +117,8 @@ type metrics struct {
 
 func newMetrics() *metrics {
 	return &metrics{
-		batchSize:   newHistogram(batchSizeBounds),
-		sinkLatency: newHistogram(sinkLatencyBounds),
+		batchSize:   metric.NewRecorder(batchSizeBounds),
+		sinkLatency: metric.NewRecorder(sinkLatencyBounds),
 		outcomes:    make(map[scorer.Outcome]int64),
 		ruleHits:    make(map[string]int64),
 		shadowHits:  make(map[string]int64),
@@ -201,8 +159,8 @@ func (m *metrics) snapshot() Stats {
 		ScreeningFailed:   m.screeningFailed.Load(),
 		Batches:           m.batches.Load(),
 		SinkErrors:        m.sinkErrors.Load(),
-		BatchSize:         m.batchSize.snapshot(),
-		SinkLatency:       m.sinkLatency.snapshot(),
+		BatchSize:         m.batchSize.Snapshot(),
+		SinkLatency:       m.sinkLatency.Snapshot(),
 		Commits:           m.commits.Load(),
 		CommitErrors:      m.commitErrors.Load(),
 		FetchErrors:       m.fetchErrors.Load(),

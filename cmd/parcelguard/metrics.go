@@ -6,6 +6,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/parcelguard/parcelguard/api"
 	"github.com/parcelguard/parcelguard/rules"
 	"github.com/parcelguard/parcelguard/store"
 	"github.com/parcelguard/parcelguard/stream"
@@ -18,6 +19,7 @@ type collector struct {
 	pipeline func() stream.Stats
 	writer   func() store.WriterStats
 	rules    func() rules.Status
+	http     func() []api.RouteStats
 }
 
 func desc(name, help string, labels ...string) *prometheus.Desc {
@@ -64,6 +66,8 @@ var (
 	mSpoolBytes     = desc("spool_bytes", "Bytes waiting in the spool.")
 	mSpoolMax       = desc("spool_max_bytes", "Spool size limit.")
 	mSpoolCorrupt   = desc("spool_corrupt_files_total", "Spool files found torn or corrupt and moved aside.")
+	mHTTPRequests   = desc("http_requests_total", "HTTP requests answered, per registered route (\"unmatched\" for none), method and status code.", "route", "method", "code")
+	mHTTPDuration   = desc("http_request_duration_seconds", "Time to answer HTTP requests, per registered route and method.", "route", "method")
 	mSpoolFull      = desc("spool_full_refusals_total", "Batches neither ClickHouse nor the spool took (back-pressure).")
 
 	mPack        = desc("rule_pack_info", "The running rule pack (value 1).", "name", "version")
@@ -145,6 +149,14 @@ func (c *collector) Collect(ch chan<- prometheus.Metric) {
 		counter(mSpoolCorrupt, float64(w.Spool.Corrupt))
 		counter(mSpoolFull, float64(w.SpoolFullRefusals))
 	}
+	if c.http != nil {
+		for _, r := range c.http() {
+			for code, n := range r.Codes {
+				counter(mHTTPRequests, float64(n), r.Route, r.Method, strconv.Itoa(code))
+			}
+			histogram(ch, mHTTPDuration, r.Seconds, r.Route, r.Method)
+		}
+	}
 	if c.rules != nil {
 		st := c.rules()
 		gauge(mPack, 1, st.Name, st.Version)
@@ -159,10 +171,10 @@ func (c *collector) Collect(ch chan<- prometheus.Metric) {
 	}
 }
 
-func histogram(ch chan<- prometheus.Metric, d *prometheus.Desc, h stream.Histogram) {
+func histogram(ch chan<- prometheus.Metric, d *prometheus.Desc, h stream.Histogram, labels ...string) {
 	buckets := make(map[float64]uint64, len(h.Bounds))
 	for i, b := range h.Bounds {
 		buckets[b] = h.Counts[i]
 	}
-	ch <- prometheus.MustNewConstHistogram(d, h.Count, h.Sum, buckets)
+	ch <- prometheus.MustNewConstHistogram(d, h.Count, h.Sum, buckets, labels...)
 }

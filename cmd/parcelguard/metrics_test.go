@@ -8,6 +8,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
+	"github.com/parcelguard/parcelguard/api"
 	"github.com/parcelguard/parcelguard/rules"
 	"github.com/parcelguard/parcelguard/scorer"
 	"github.com/parcelguard/parcelguard/store"
@@ -32,10 +33,25 @@ func TestCollector(t *testing.T) {
 		rules: func() rules.Status {
 			return rules.Status{Name: "default", Version: "abc123", LoadedAt: time.Unix(100, 0), LastError: "bad pack", Failures: 1, Reloads: 3}
 		},
+		http: func() []api.RouteStats {
+			return []api.RouteStats{{Route: "/api/v1/parcels/:id", Method: "GET", Codes: map[int]uint64{200: 5, 403: 1},
+				Seconds: stream.Histogram{Bounds: []float64{0.05, 0.1}, Counts: []uint64{4, 5}, Count: 6, Sum: 0.4}}}
+		},
 	}
 	reg := prometheus.NewPedanticRegistry()
 	reg.MustRegister(c)
 	want := `
+# HELP parcelguard_http_request_duration_seconds Time to answer HTTP requests, per registered route and method.
+# TYPE parcelguard_http_request_duration_seconds histogram
+parcelguard_http_request_duration_seconds_bucket{method="GET",route="/api/v1/parcels/:id",le="0.05"} 4
+parcelguard_http_request_duration_seconds_bucket{method="GET",route="/api/v1/parcels/:id",le="0.1"} 5
+parcelguard_http_request_duration_seconds_bucket{method="GET",route="/api/v1/parcels/:id",le="+Inf"} 6
+parcelguard_http_request_duration_seconds_sum{method="GET",route="/api/v1/parcels/:id"} 0.4
+parcelguard_http_request_duration_seconds_count{method="GET",route="/api/v1/parcels/:id"} 6
+# HELP parcelguard_http_requests_total HTTP requests answered, per registered route ("unmatched" for none), method and status code.
+# TYPE parcelguard_http_requests_total counter
+parcelguard_http_requests_total{code="200",method="GET",route="/api/v1/parcels/:id"} 5
+parcelguard_http_requests_total{code="403",method="GET",route="/api/v1/parcels/:id"} 1
 # HELP parcelguard_clickhouse_breaker_state Circuit breaker around ClickHouse: 0 closed, 1 half-open, 2 open.
 # TYPE parcelguard_clickhouse_breaker_state gauge
 parcelguard_clickhouse_breaker_state 2
@@ -64,7 +80,7 @@ parcelguard_spool_rows{table="rejects"} 5
 parcelguard_spool_rows_written_total{table="assessments"} 900
 parcelguard_spool_rows_written_total{table="rejects"} 12
 `
-	names := []string{"parcelguard_clickhouse_breaker_state", "parcelguard_consumer_lag_messages", "parcelguard_outcomes_total",
+	names := []string{"parcelguard_http_request_duration_seconds", "parcelguard_http_requests_total", "parcelguard_clickhouse_breaker_state", "parcelguard_consumer_lag_messages", "parcelguard_outcomes_total",
 		"parcelguard_rule_pack_info", "parcelguard_rule_pack_last_reload_failed", "parcelguard_spool_files",
 		"parcelguard_spool_rows", "parcelguard_spool_rows_written_total"}
 	if err := testutil.GatherAndCompare(reg, strings.NewReader(want), names...); err != nil {

@@ -285,7 +285,8 @@ func (e *engine) serveHTTP() error {
 func (e *engine) startAPI(sc *scorer.Scorer, kafkaTLS *tls.Config, sasl *stream.SASL) error {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	reg.MustRegister(&collector{pipeline: e.pipe.Stats, writer: e.writer.Stats, rules: e.loader.Status})
+	metrics := &collector{pipeline: e.pipe.Stats, writer: e.writer.Stats, rules: e.loader.Status}
+	reg.MustRegister(metrics)
 	var err error
 	e.producer, err = stream.NewProducer(stream.ProducerConfig{Brokers: e.Brokers, Topic: e.cfg.Kafka.ManifestsTopic,
 		Compression: "zstd", TLS: kafkaTLS, SASL: sasl})
@@ -326,6 +327,7 @@ func (e *engine) startAPI(sc *scorer.Scorer, kafkaTLS *tls.Config, sasl *stream.
 	if err != nil {
 		return fmt.Errorf("api: %w", err)
 	}
+	metrics.http = srv.HTTPStats
 	h := srv.Handler()
 	e.handler.Store(&h)
 	return nil
