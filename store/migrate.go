@@ -383,12 +383,26 @@ const (
 // version is, or gets while waiting, applied by another process: then it
 // returns done.
 func (s *Store) underMigrationLock(ctx context.Context, version uint32, f func() error) (done bool, err error) {
-	for {
+	applied := func() (bool, error) {
 		applied, err := s.appliedMigrations(ctx)
+		return applied[version], err
+	}
+	return s.underLock(ctx, applied, f)
+}
+
+// underLock runs f holding the migration lock. skip, when not nil, is
+// asked before each attempt to take the lock and once it is taken; when
+// it answers true, f is not run and underLock returns skipped.
+func (s *Store) underLock(ctx context.Context, skip func() (bool, error), f func() error) (skipped bool, err error) {
+	if skip == nil {
+		skip = func() (bool, error) { return false, nil }
+	}
+	for {
+		done, err := skip()
 		if err != nil {
 			return false, err
 		}
-		if applied[version] {
+		if done {
 			return true, nil
 		}
 		err = s.conn.Exec(ctx, "CREATE TABLE migration_lock (at DateTime) ENGINE = Log")
@@ -438,9 +452,9 @@ func (s *Store) underMigrationLock(ctx context.Context, version uint32, f func()
 			err = fmt.Errorf("dropping the migration lock: %w", derr)
 		}
 	}()
-	// Applied by another process between the check and the lock?
-	applied, err := s.appliedMigrations(ctx)
-	if err != nil || applied[version] {
+	// Done by another process between the check and the lock?
+	done, err := skip()
+	if err != nil || done {
 		return err == nil, err
 	}
 	return false, f()

@@ -35,6 +35,7 @@ Usage:
   parcelguard run [-config FILE] [-set k=v]  the pipeline: Kafka in, ClickHouse out, metrics on http.addr
   parcelguard demo [-rate N]               ClickHouse, embedded broker, engine and a producer, all local
   parcelguard migrate [-config FILE]       apply the ClickHouse schema migrations
+  parcelguard prune -keep-months N         drop stored months older than N (retention)
   parcelguard broker [-addr HOST:PORT]     the embedded Kafka-protocol broker on its own
   parcelguard token new -name N -roles R   a fresh API token and its hashed configuration entry
   parcelguard token hash                   the hash of a token read from stdin
@@ -66,6 +67,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.run(ctx, rest)
 	case "migrate":
 		return m.migrate(ctx, rest)
+	case "prune":
+		return m.prune(ctx, rest)
 	case "broker":
 		return m.broker(ctx, rest)
 	case "demo":

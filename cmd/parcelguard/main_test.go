@@ -250,3 +250,20 @@ func (s *syncBuffer) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+func TestPruneRefusesBadFlags(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{nil, "-keep-months 0: say how many months of parcels to keep"},
+		{[]string{"-keep-months", "-3"}, "-keep-months -3: say how many months"},
+		{[]string{"-keep-months", "13", "-audit-keep-months", "-1"}, "-audit-keep-months -1: must be 0 (keep all) or more"},
+		{[]string{"-keep-months", "13", "-dispositions-keep-months", "-2"}, "-dispositions-keep-months -2: must be 0"},
+	} {
+		_, errOut, err := run(t, "", append([]string{"prune"}, c.args...)...)
+		if !errors.Is(err, errUsage) || !strings.Contains(errOut, c.want) {
+			t.Errorf("prune %v = %v, %q; want a usage error saying %q", c.args, err, errOut, c.want)
+		}
+	}
+}

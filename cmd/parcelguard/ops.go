@@ -15,18 +15,23 @@ import (
 	"github.com/parcelguard/parcelguard/synth"
 )
 
+// openConfiguredStore connects to the configured ClickHouse, once.
+func openConfiguredStore(ctx context.Context, cfg Config, log *slog.Logger) (*store.Store, error) {
+	chTLS, err := cfg.ClickHouse.TLS.tlsConfig()
+	if err != nil {
+		return nil, err
+	}
+	return store.Open(ctx, store.Config{Addr: cfg.ClickHouse.Addr, Database: cfg.ClickHouse.Database,
+		Username: cfg.ClickHouse.Username, Password: cfg.ClickHouse.Password, TLS: chTLS, Logger: log})
+}
+
 // migrate applies the schema migrations and exits.
 func (m *Main) migrate(ctx context.Context, args []string) error {
 	cfg, err := m.loadConfig(m.newFlags("migrate", "migrate [-config FILE] [-set key=value ...]"), args)
 	if err != nil {
 		return err
 	}
-	chTLS, err := cfg.ClickHouse.TLS.tlsConfig()
-	if err != nil {
-		return err
-	}
-	st, err := store.Open(ctx, store.Config{Addr: cfg.ClickHouse.Addr, Database: cfg.ClickHouse.Database,
-		Username: cfg.ClickHouse.Username, Password: cfg.ClickHouse.Password, TLS: chTLS})
+	st, err := openConfiguredStore(ctx, cfg, nil)
 	if err != nil {
 		return err
 	}
@@ -39,6 +44,70 @@ func (m *Main) migrate(ctx context.Context, args []string) error {
 		return err
 	}
 	fmt.Fprintf(m.Stdout, "schema of database %s at version %d (ClickHouse %s)\n", st.Database(), v, st.ServerVersion())
+	return nil
+}
+
+// prune drops the months of stored data older than the retention asked
+// for, table group by table group.
+func (m *Main) prune(ctx context.Context, args []string) error {
+	fs := m.newFlags("prune", "prune -keep-months N [-dispositions-keep-months N] [-audit-keep-months N] [-dry-run] [-config FILE] [-set key=value ...]")
+	keep := fs.Int("keep-months", 0, "months of parcels to keep, the current one included (required): older months of assessments, queue, item_versions, parcel_keys and rejects are dropped")
+	keepDispositions := fs.Int("dispositions-keep-months", 0, "months of dispositions to keep, the current one included; 0 keeps them all")
+	keepAudit := fs.Int("audit-keep-months", 0, "months of the audit log to keep, the current one included; 0 keeps it all")
+	dryRun := fs.Bool("dry-run", false, "list what would be dropped and drop nothing")
+	cfg, err := m.loadConfig(fs, args)
+	if err != nil {
+		return err
+	}
+	var problems []string
+	if *keep < 1 {
+		problems = append(problems, fmt.Sprintf("-keep-months %d: say how many months of parcels to keep, 1 or more (13 keeps this month and the twelve before it)", *keep))
+	}
+	for _, f := range []struct {
+		name string
+		v    int
+	}{{"-dispositions-keep-months", *keepDispositions}, {"-audit-keep-months", *keepAudit}} {
+		if f.v < 0 {
+			problems = append(problems, fmt.Sprintf("%s %d: must be 0 (keep all) or more", f.name, f.v))
+		}
+	}
+	if len(problems) > 0 {
+		fmt.Fprintln(m.Stderr, "parcelguard prune: "+strings.Join(problems, "; "))
+		return errUsage
+	}
+	st, err := openConfiguredStore(ctx, cfg, nil)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	now := time.Now().UTC()
+	thisMonth := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC)
+	verb := "dropped"
+	if *dryRun {
+		verb = "would drop"
+	}
+	var months int
+	var rows, bytes uint64
+	for _, g := range []struct {
+		what   string
+		tables []string
+		keep   int
+	}{{"parcels", store.ParcelTables, *keep}, {"dispositions", store.DispositionTables, *keepDispositions}, {"audit log", store.AuditTables, *keepAudit}} {
+		if g.keep == 0 {
+			continue
+		}
+		from := thisMonth.AddDate(0, 1-g.keep, 0)
+		pruned, err := st.Prune(ctx, g.tables, from, *dryRun)
+		for _, p := range pruned {
+			fmt.Fprintf(m.Stdout, "%s %-14s %d-%02d  %12d rows  %8.1f MB\n", verb, p.Table, p.Month/100, p.Month%100, p.Rows, float64(p.Bytes)/1e6)
+			months, rows, bytes = months+1, rows+p.Rows, bytes+p.Bytes
+		}
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(m.Stdout, "%s (%s): keeping %s and later\n", g.what, strings.Join(g.tables, ", "), from.Format("2006-01"))
+	}
+	fmt.Fprintf(m.Stdout, "%s %d table months, %d rows, %.1f MB\n", verb, months, rows, float64(bytes)/1e6)
 	return nil
 }
 

@@ -2,15 +2,19 @@ package e2e
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"os/exec"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/parcelguard/parcelguard/store"
 	"github.com/parcelguard/parcelguard/synth"
 )
 
@@ -82,4 +86,68 @@ func TestShutdownFinishesRequests(t *testing.T) {
 	if !found {
 		t.Errorf("the accepted item %s is not on parcel.manifests", item)
 	}
+}
+
+// TestPruneCommand streams a corpus (received this month), adds an old
+// month of rejects and of audit log, and runs `parcelguard prune`: a dry
+// run lists the old months and keeps them, the real run drops them and
+// keeps this month's parcels whole.
+func TestPruneCommand(t *testing.T) {
+	addr := needClickHouse(t)
+	b := startBroker(t)
+	d := newDB(t, addr)
+	e := startEngine(t, "engine", engineConfig{Brokers: b.Addrs(), GroupID: "prune", ClickHouse: addr, Database: d.name, SpoolDir: t.TempDir()})
+	c := newCorpus(21, 2000, 0.02)
+	produceAll(t, b.Addrs(), c.msgs)
+	waitStored(t, d, len(c.accepted), c.rejectedN, 2*time.Minute, e)
+	e.stop(30 * time.Second)
+	ctx := context.Background()
+	old := time.Date(2024, 3, 10, 10, 0, 0, 0, time.UTC)
+	if err := d.store.WriteRejects(ctx, []store.Reject{{ReceivedAt: old, Source: "http", Code: "NOT_JSON", Message: "old", Raw: []byte("x")}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.store.WriteAudit(ctx, store.AuditEntry{At: old, Actor: "ann", Role: "officer", Action: "parcel.read", Object: "RR1"}); err != nil {
+		t.Fatal(err)
+	}
+	prune := func(args ...string) string {
+		t.Helper()
+		args = append([]string{"prune", "-set", "clickhouse.addr=" + addr, "-set", "clickhouse.database=" + d.name}, args...)
+		out, err := exec.Command(binary, args...).CombinedOutput()
+		if err != nil {
+			t.Fatalf("parcelguard %v: %v\n%s", args, err, out)
+		}
+		return string(out)
+	}
+	count := func(table string) uint64 {
+		t.Helper()
+		var n uint64
+		if err := d.conn.QueryRow(ctx, "SELECT count() FROM "+table).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	assessments, rejects := count("assessments"), count("rejects")
+
+	out := prune("-keep-months", "2", "-audit-keep-months", "36", "-dry-run")
+	for _, want := range []string{"would drop rejects        2024-03", "would drop 1 table months", "parcels (assessments, queue, item_versions, parcel_keys, rejects): keeping 2026-"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("dry run said:\n%s\nwant %q", out, want)
+		}
+	}
+	if count("rejects") != rejects || count("audit_log") == 0 {
+		t.Fatal("the dry run dropped something")
+	}
+	out = prune("-keep-months", "2", "-audit-keep-months", "12")
+	for _, want := range []string{"dropped rejects", "dropped audit_log", "dropped 2 table months"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("prune said:\n%s\nwant %q", out, want)
+		}
+	}
+	if got := count("rejects"); got != rejects-1 {
+		t.Errorf("rejects after pruning: %d; want %d", got, rejects-1)
+	}
+	if got := count("assessments"); got != assessments {
+		t.Errorf("assessments after pruning: %d; want all %d of this month", got, assessments)
+	}
+	checkVisibleOnce(t, d, c.accepted)
 }
