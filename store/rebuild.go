@@ -60,8 +60,18 @@ type tableRebuild struct {
 	granularity int
 	partition   string // the partition expression
 	rowKey      string // the columns that tell rows apart
+	// derived, when set, is the table's materialized view: the table is
+	// filled, and caught up, from assessments through the view's select
+	// rather than copied from the old table, and the view is created again
+	// on the new table.
+	derived *derivedTable
 	// afterSwap, when set, runs once the new table has the name.
 	afterSwap func(ctx context.Context, s *Store) error
+}
+
+// derivedTable is a table that a materialized view fills from assessments.
+type derivedTable struct {
+	view, columns, feed string // feed: the view's SELECT … FROM assessments
 }
 
 var assessmentsRebuild = tableRebuild{
@@ -82,15 +92,19 @@ func rebuildAssessments(ctx context.Context, s *Store) error {
 // 400,000 dispositions to find 30 items' (8 ms of server CPU), and the
 // version check 61,000 rows. With 256 rows a granule they read 15,000 each
 // (3.8 and 5.5 ms). Both tables are small beside assessments, so the copy
-// is short. item_versions_feed writes to item_versions by name, so once
-// the new table has the name it is fed (checked on 18.16); the rows
-// written to the old one during the copy are copied after, as for
-// assessments.
+// is short. item_versions is filled from assessments through its view's
+// select, and its view is created again on the new table after the swap:
+// 18.16 binds a view to its target by name, but newer releases by the
+// table's UUID, and would go on writing into the renamed table. The
+// catch-up copy then takes from assessments every row item_versions lacks
+// (written during the copy, or while the view was being created again).
+// Dispositions are written by name and copied as assessments are.
 var indexRebuilds = []tableRebuild{
 	{
 		migration: 4, table: "item_versions",
 		engine:      "ReplacingMergeTree(version) PARTITION BY toYYYYMM(received_at) ORDER BY item_id",
 		granularity: 256, partition: "toYYYYMM(received_at)", rowKey: "item_id, version",
+		derived: &derivedTable{view: "item_versions_feed", columns: itemVersionsColumns, feed: itemVersionsFeed},
 	},
 	{
 		migration: 4, table: "dispositions",
@@ -109,6 +123,15 @@ func rebuildIndexTables(ctx context.Context, s *Store) error {
 }
 
 func (r tableRebuild) rebuildName() string { return r.table + "_rebuild" }
+
+// copyInto is the statement that fills the new table: a copy of the old
+// one, or for a derived table its view's select over assessments.
+func (r tableRebuild) copyInto(table string) string {
+	if d := r.derived; d != nil {
+		return "INSERT INTO " + table + " (" + d.columns + ") " + d.feed
+	}
+	return "INSERT INTO " + table + " SELECT * FROM " + r.table
+}
 
 func (r tableRebuild) beforeName() string { return fmt.Sprintf("%s_before_v%d", r.table, r.migration) }
 
@@ -130,7 +153,7 @@ func (r tableRebuild) run(ctx context.Context, s *Store) error {
 			"DROP TABLE IF EXISTS " + r.rebuildName(),
 			"CREATE TABLE " + r.rebuildName() + " AS " + r.table + " ENGINE = " + r.engine +
 				fmt.Sprintf(" SETTINGS index_granularity = %d", r.granularity),
-			"INSERT INTO " + r.rebuildName() + " SELECT * FROM " + r.table,
+			r.copyInto(r.rebuildName()),
 			"RENAME TABLE " + r.table + " TO " + r.beforeName() + ", " + r.rebuildName() + " TO " + r.table,
 		} {
 			if err := s.ddl(ctx, stmt); err != nil {
@@ -144,18 +167,39 @@ func (r tableRebuild) run(ctx context.Context, s *Store) error {
 			return err
 		}
 	}
+	if d := r.derived; d != nil {
+		// A server may have bound the view to the renamed table (newer
+		// releases bind by the table's UUID): create it again on the new
+		// one. What assessments receives meanwhile reaches item_versions
+		// through the catch-up copy below, which reads assessments.
+		for _, stmt := range []string{
+			"DROP TABLE IF EXISTS " + d.view,
+			"CREATE MATERIALIZED VIEW IF NOT EXISTS " + d.view + " TO " + r.table + " AS " + d.feed,
+		} {
+			if err := s.ddl(ctx, stmt); err != nil {
+				return err
+			}
+		}
+	}
 	if r.afterSwap != nil {
 		if err := r.afterSwap(ctx, s); err != nil {
 			return err
 		}
 	}
 	before, err := s.tableEngine(ctx, r.beforeName())
-	if err != nil || before == "" {
+	// A derived table is caught up whenever its view was created again,
+	// the old table gone or not.
+	if err != nil || (before == "" && r.derived == nil) {
 		return err
 	}
-	// Rows written to the old table while it was copied, one partition at
-	// a time so that the set of rows already copied stays small.
-	rows, err := s.conn.Query(ctx, "SELECT DISTINCT partition FROM system.parts WHERE database = currentDatabase() AND table = ? AND active", r.beforeName())
+	// Rows written to the old table while it was copied (for a derived
+	// table: rows of assessments it lacks), one partition at a time so that
+	// the set of rows already copied stays small.
+	source := r.beforeName()
+	if r.derived != nil {
+		source = "assessments"
+	}
+	rows, err := s.conn.Query(ctx, "SELECT DISTINCT partition FROM system.parts WHERE database = currentDatabase() AND table = ? AND active", source)
 	if err != nil {
 		return err
 	}
@@ -177,8 +221,12 @@ func (r tableRebuild) run(ctx context.Context, s *Store) error {
 			return fmt.Errorf("unexpected partition %q of %s", p, r.beforeName())
 		}
 		month := r.partition + " = " + p
-		if err := s.ddl(ctx, "INSERT INTO "+r.table+" SELECT * FROM "+r.beforeName()+" WHERE "+month+
-			" AND ("+r.rowKey+") NOT IN (SELECT "+r.rowKey+" FROM "+r.table+" WHERE "+month+")"); err != nil {
+		missing := " WHERE " + month + " AND (" + r.rowKey + ") NOT IN (SELECT " + r.rowKey + " FROM " + r.table + " WHERE " + month + ")"
+		stmt := "INSERT INTO " + r.table + " SELECT * FROM " + r.beforeName() + missing
+		if d := r.derived; d != nil {
+			stmt = "INSERT INTO " + r.table + " (" + d.columns + ") " + d.feed + missing
+		}
+		if err := s.ddl(ctx, stmt); err != nil {
 			return fmt.Errorf("copying the rows of %s written during the copy: %w", r.table, err)
 		}
 	}
