@@ -44,10 +44,10 @@ const (
 )
 
 // feedViews are migration 2's materialized views and their selects.
-var feedViews = []struct{ name, target, feed string }{
-	{"item_versions_feed", "item_versions", itemVersionsFeed},
-	{"queue_feed", "queue", queueFeed},
-	{"parcel_keys_feed", "parcel_keys", parcelKeysFeed},
+var feedViews = []struct{ name, target, columns, feed string }{
+	{"item_versions_feed", "item_versions", itemVersionsColumns, itemVersionsFeed},
+	{"queue_feed", "queue", queueColumns, queueFeed},
+	{"parcel_keys_feed", "parcel_keys", parcelKeysColumns, parcelKeysFeed},
 }
 
 // tableRebuild copies a table into one of another index granularity, in
@@ -245,10 +245,14 @@ func (s *Store) feedFromAssessments(ctx context.Context) error {
 		if slices.Contains(deps, v.name) {
 			continue
 		}
-		s.log.Warn("migration 3: creating a view again on the rebuilt assessments", "view", v.name)
+		s.log.Warn("migration 3: creating a view again on the rebuilt assessments, and copying into its table what it missed", "view", v.name)
+		// Rows written to the rebuilt table before the view exists again
+		// would never reach the view's table: copy everything again, as
+		// migration 2 did; the duplicates collapse as redeliveries do.
 		for _, stmt := range []string{
 			"DROP TABLE IF EXISTS " + v.name,
 			"CREATE MATERIALIZED VIEW IF NOT EXISTS " + v.name + " TO " + v.target + " AS " + v.feed,
+			"INSERT INTO " + v.target + " (" + v.columns + ") " + v.feed,
 		} {
 			if err := s.ddl(ctx, stmt); err != nil {
 				return err
