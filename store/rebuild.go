@@ -124,15 +124,6 @@ func rebuildIndexTables(ctx context.Context, s *Store) error {
 
 func (r tableRebuild) rebuildName() string { return r.table + "_rebuild" }
 
-// copyInto is the statement that fills the new table: a copy of the old
-// one, or for a derived table its view's select over assessments.
-func (r tableRebuild) copyInto(table string) string {
-	if d := r.derived; d != nil {
-		return "INSERT INTO " + table + " (" + d.columns + ") " + d.feed
-	}
-	return "INSERT INTO " + table + " SELECT * FROM " + r.table
-}
-
 func (r tableRebuild) beforeName() string { return fmt.Sprintf("%s_before_v%d", r.table, r.migration) }
 
 func (r tableRebuild) run(ctx context.Context, s *Store) error {
@@ -149,13 +140,16 @@ func (r tableRebuild) run(ctx context.Context, s *Store) error {
 		}
 	case !rebuilt:
 		s.log.Info(fmt.Sprintf("migration %d: copying %s into granules of %d rows (stopping writers first makes it shorter)", r.migration, r.table, r.granularity))
-		for _, stmt := range []string{
-			"DROP TABLE IF EXISTS " + r.rebuildName(),
-			"CREATE TABLE " + r.rebuildName() + " AS " + r.table + " ENGINE = " + r.engine +
-				fmt.Sprintf(" SETTINGS index_granularity = %d", r.granularity),
-			r.copyInto(r.rebuildName()),
-			"RENAME TABLE " + r.table + " TO " + r.beforeName() + ", " + r.rebuildName() + " TO " + r.table,
-		} {
+		engine := " ENGINE = " + r.engine + fmt.Sprintf(" SETTINGS index_granularity = %d", r.granularity)
+		// A copy has the old table's columns; a derived table takes those
+		// of its view's select, which the view created again must match.
+		create := []string{"CREATE TABLE " + r.rebuildName() + " AS " + r.table + engine,
+			"INSERT INTO " + r.rebuildName() + " SELECT * FROM " + r.table}
+		if d := r.derived; d != nil {
+			create = []string{"CREATE TABLE " + r.rebuildName() + engine + " AS " + d.feed}
+		}
+		for _, stmt := range slices.Concat([]string{"DROP TABLE IF EXISTS " + r.rebuildName()}, create,
+			[]string{"RENAME TABLE " + r.table + " TO " + r.beforeName() + ", " + r.rebuildName() + " TO " + r.table}) {
 			if err := s.ddl(ctx, stmt); err != nil {
 				return err
 			}
