@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"time"
+	"unsafe"
 
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 
@@ -337,9 +338,14 @@ func bytesCol[R any](name string, field func(r *R) *[]byte) column[R] {
 	return column[R]{
 		name: name,
 		values: func(rows []R) any {
+			// The strings share the rows' bytes instead of copying them
+			// (a raw manifest is about 1 KB a row): the driver copies them
+			// into its own column buffer as they are appended, and nothing
+			// changes the rows while the INSERT is built.
 			out := make([]string, len(rows))
 			for i := range rows {
-				out[i] = string(*field(&rows[i]))
+				b := *field(&rows[i])
+				out[i] = unsafe.String(unsafe.SliceData(b), len(b))
 			}
 			return out
 		},
