@@ -72,7 +72,10 @@ func (s *Store) Prune(ctx context.Context, tables []string, before time.Time, dr
 			}
 			out = append(out, m)
 		}
-		return nil
+		if dryRun || len(out) == 0 {
+			return nil
+		}
+		return s.waitGone(ctx, out)
 	}
 	if dryRun {
 		// Drops nothing: needs no lock (nor the right to create one).
@@ -82,6 +85,66 @@ func (s *Store) Prune(ctx context.Context, tables []string, before time.Time, dr
 		return out, err
 	}
 	return out, nil
+}
+
+// pruneGoneTimeout bounds how long Prune waits for dropped parts to leave
+// the disk: a little over the server's default old_parts_lifetime (8 min).
+var pruneGoneTimeout = 10 * time.Minute
+
+// waitGone waits until no part of the dropped months is left on disk. A
+// part that a merge or a query still used when its month was dropped stays
+// on disk, inactive, until the server removes it (old_parts_lifetime, 8
+// minutes by default); ClickHouse 18.16 restarted before that loads it as a
+// live part again, and the month is back (seen here). So Prune returns only
+// once the data is gone for good, or says which months are not gone yet.
+func (s *Store) waitGone(ctx context.Context, dropped []PrunedMonth) error {
+	var tables []string
+	var months []any
+	for _, m := range dropped {
+		if !slices.Contains(tables, m.Table) {
+			tables = append(tables, m.Table)
+		}
+		months = append(months, strconv.Itoa(m.Month))
+	}
+	deadline := time.Now().Add(pruneGoneTimeout)
+	for {
+		var left []string
+		rows, err := s.conn.Query(ctx, "SELECT table, partition, count() FROM system.parts WHERE database = currentDatabase()"+
+			" AND table IN ("+placeholders(len(tables))+") AND partition IN ("+placeholders(len(months))+") GROUP BY table, partition",
+			append(anys(tables), months...)...)
+		if err != nil {
+			return fmt.Errorf("checking that the pruned months are gone: %w", err)
+		}
+		for rows.Next() {
+			var table, partition string
+			var parts uint64
+			if err := rows.Scan(&table, &partition, &parts); err != nil {
+				rows.Close()
+				return fmt.Errorf("checking that the pruned months are gone: %w", err)
+			}
+			for _, m := range dropped {
+				if m.Table == table && strconv.Itoa(m.Month) == partition {
+					left = append(left, fmt.Sprintf("%s %s (%d parts)", table, partition, parts))
+				}
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("checking that the pruned months are gone: %w", err)
+		}
+		if len(left) == 0 {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("pruning: dropped, but still on disk after %v: %v; the server removes such parts after old_parts_lifetime; run prune again after any ClickHouse restart before then", pruneGoneTimeout, left)
+		}
+		s.log.Info("waiting for the server to remove the dropped parts from disk", "months", left)
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(5 * time.Second):
+		}
+	}
 }
 
 // months lists the months that tables hold, table by table, oldest first.
