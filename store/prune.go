@@ -92,8 +92,9 @@ func (s *Store) Prune(ctx context.Context, tables []string, before time.Time, dr
 var pruneGoneTimeout = 10 * time.Minute
 
 // waitGone waits until no part of the dropped months is left on disk. A
-// part that a merge or a query still used when its month was dropped stays
-// on disk, inactive, until the server removes it (old_parts_lifetime, 8
+// part still in use (by a merge, most likely: DROP PARTITION waits for
+// running queries) when its month is dropped stays on disk, inactive, until
+// the server removes it (old_parts_lifetime, 8
 // minutes by default); ClickHouse 18.16 restarted before that loads it as a
 // live part again, and the month is back (seen here). So Prune returns only
 // once the data is gone for good, or says which months are not gone yet.
