@@ -56,7 +56,7 @@ func (s *Store) Prune(ctx context.Context, tables []string, before time.Time, dr
 	cutoff := before.Year()*100 + int(before.Month())
 	var out []PrunedMonth
 	prune := func() error {
-		months, err := s.months(ctx, tables)
+		months, err := s.months(ctx, tables, true)
 		if err != nil {
 			return err
 		}
@@ -94,44 +94,28 @@ var pruneGoneTimeout = 10 * time.Minute
 // waitGone waits until no part of the dropped months is left on disk. A
 // part still in use (by a merge, most likely: DROP PARTITION waits for
 // running queries) when its month is dropped stays on disk, inactive, until
-// the server removes it (old_parts_lifetime, 8
-// minutes by default); ClickHouse 18.16 restarted before that loads it as a
-// live part again, and the month is back (seen here). So Prune returns only
-// once the data is gone for good, or says which months are not gone yet.
+// the server removes it (old_parts_lifetime, 8 minutes by default);
+// ClickHouse 18.16 restarted before that loads it as a live part again, and
+// the month is back (seen here). So Prune returns only once the data is
+// gone for good, or says which months are not gone yet.
 func (s *Store) waitGone(ctx context.Context, dropped []PrunedMonth) error {
 	var tables []string
-	var months []any
 	for _, m := range dropped {
 		if !slices.Contains(tables, m.Table) {
 			tables = append(tables, m.Table)
 		}
-		months = append(months, strconv.Itoa(m.Month))
 	}
 	deadline := time.Now().Add(pruneGoneTimeout)
 	for {
-		var left []string
-		rows, err := s.conn.Query(ctx, "SELECT table, partition, count() FROM system.parts WHERE database = currentDatabase()"+
-			" AND table IN ("+placeholders(len(tables))+") AND partition IN ("+placeholders(len(months))+") GROUP BY table, partition",
-			append(anys(tables), months...)...)
+		onDisk, err := s.months(ctx, tables, false)
 		if err != nil {
 			return fmt.Errorf("checking that the pruned months are gone: %w", err)
 		}
-		for rows.Next() {
-			var table, partition string
-			var parts uint64
-			if err := rows.Scan(&table, &partition, &parts); err != nil {
-				rows.Close()
-				return fmt.Errorf("checking that the pruned months are gone: %w", err)
+		var left []string
+		for _, m := range onDisk {
+			if slices.ContainsFunc(dropped, func(d PrunedMonth) bool { return d.Table == m.Table && d.Month == m.Month }) {
+				left = append(left, fmt.Sprintf("%s %d", m.Table, m.Month))
 			}
-			for _, m := range dropped {
-				if m.Table == table && strconv.Itoa(m.Month) == partition {
-					left = append(left, fmt.Sprintf("%s %s (%d parts)", table, partition, parts))
-				}
-			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return fmt.Errorf("checking that the pruned months are gone: %w", err)
 		}
 		if len(left) == 0 {
 			return nil
@@ -148,10 +132,16 @@ func (s *Store) waitGone(ctx context.Context, dropped []PrunedMonth) error {
 	}
 }
 
-// months lists the months that tables hold, table by table, oldest first.
-func (s *Store) months(ctx context.Context, tables []string) ([]PrunedMonth, error) {
+// months lists the months that tables hold, table by table, oldest first:
+// in their live parts when active, in every part still on disk otherwise
+// (dropped and merged-away parts wait there until the server removes them).
+func (s *Store) months(ctx context.Context, tables []string, active bool) ([]PrunedMonth, error) {
+	live := ""
+	if active {
+		live = " AND active"
+	}
 	rows, err := s.conn.Query(ctx, "SELECT table, partition, sum(rows), sum(bytes_on_disk) FROM system.parts"+
-		" WHERE database = currentDatabase() AND active AND table IN ("+placeholders(len(tables))+") GROUP BY table, partition", anys(tables)...)
+		" WHERE database = currentDatabase()"+live+" AND table IN ("+placeholders(len(tables))+") GROUP BY table, partition", anys(tables)...)
 	if err != nil {
 		return nil, fmt.Errorf("listing the months of %v: %w", tables, err)
 	}

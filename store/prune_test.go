@@ -40,7 +40,7 @@ func TestPrune(t *testing.T) {
 	}
 	months := func() map[string][]int {
 		t.Helper()
-		ms, err := s.months(ctx, append(append(append([]string{}, ParcelTables...), DispositionTables...), AuditTables...))
+		ms, err := s.months(ctx, append(append(append([]string{}, ParcelTables...), DispositionTables...), AuditTables...), true)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -43,11 +43,29 @@ const (
 	beforeRebuildTable     = "assessments_before_v3"
 )
 
-// feedViews are migration 2's materialized views and their selects.
-var feedViews = []struct{ name, target, columns, feed string }{
+// feedView is one of migration 2's materialized views: it fills target's
+// columns from assessments with feed, a SELECT … FROM assessments.
+type feedView struct{ name, target, columns, feed string }
+
+// feedViews are migration 2's materialized views.
+var feedViews = []feedView{
 	{"item_versions_feed", "item_versions", itemVersionsColumns, itemVersionsFeed},
 	{"queue_feed", "queue", queueColumns, queueFeed},
 	{"parcel_keys_feed", "parcel_keys", parcelKeysColumns, parcelKeysFeed},
+}
+
+// createViewAgain drops and creates v, so that it writes into the table
+// now called v.target and reads the one now called assessments.
+func (s *Store) createViewAgain(ctx context.Context, v feedView) error {
+	for _, stmt := range []string{
+		"DROP TABLE IF EXISTS " + v.name,
+		"CREATE MATERIALIZED VIEW IF NOT EXISTS " + v.name + " TO " + v.target + " AS " + v.feed,
+	} {
+		if err := s.ddl(ctx, stmt); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // tableRebuild copies a table into one of another index granularity, in
@@ -60,18 +78,13 @@ type tableRebuild struct {
 	granularity int
 	partition   string // the partition expression
 	rowKey      string // the columns that tell rows apart
-	// derived, when set, is the table's materialized view: the table is
+	// derived, when set, is the view that fills the table: the table is
 	// filled, and caught up, from assessments through the view's select
 	// rather than copied from the old table, and the view is created again
 	// on the new table.
-	derived *derivedTable
+	derived *feedView
 	// afterSwap, when set, runs once the new table has the name.
 	afterSwap func(ctx context.Context, s *Store) error
-}
-
-// derivedTable is a table that a materialized view fills from assessments.
-type derivedTable struct {
-	view, columns, feed string // feed: the view's SELECT … FROM assessments
 }
 
 var assessmentsRebuild = tableRebuild{
@@ -104,7 +117,7 @@ var indexRebuilds = []tableRebuild{
 		migration: 4, table: "item_versions",
 		engine:      "ReplacingMergeTree(version) PARTITION BY toYYYYMM(received_at) ORDER BY item_id",
 		granularity: 256, partition: "toYYYYMM(received_at)", rowKey: "item_id, version",
-		derived: &derivedTable{view: "item_versions_feed", columns: itemVersionsColumns, feed: itemVersionsFeed},
+		derived: &feedViews[0],
 	},
 	{
 		migration: 4, table: "dispositions",
@@ -145,8 +158,8 @@ func (r tableRebuild) run(ctx context.Context, s *Store) error {
 		// of its view's select, which the view created again must match.
 		create := []string{"CREATE TABLE " + r.rebuildName() + " AS " + r.table + engine,
 			"INSERT INTO " + r.rebuildName() + " SELECT * FROM " + r.table}
-		if d := r.derived; d != nil {
-			create = []string{"CREATE TABLE " + r.rebuildName() + engine + " AS " + d.feed}
+		if v := r.derived; v != nil {
+			create = []string{"CREATE TABLE " + r.rebuildName() + engine + " AS " + v.feed}
 		}
 		for _, stmt := range slices.Concat([]string{"DROP TABLE IF EXISTS " + r.rebuildName()}, create,
 			[]string{"RENAME TABLE " + r.table + " TO " + r.beforeName() + ", " + r.rebuildName() + " TO " + r.table}) {
@@ -161,18 +174,13 @@ func (r tableRebuild) run(ctx context.Context, s *Store) error {
 			return err
 		}
 	}
-	if d := r.derived; d != nil {
+	if r.derived != nil {
 		// A server may have bound the view to the renamed table (newer
 		// releases bind by the table's UUID): create it again on the new
-		// one. What assessments receives meanwhile reaches item_versions
+		// one. What assessments receives meanwhile reaches the table
 		// through the catch-up copy below, which reads assessments.
-		for _, stmt := range []string{
-			"DROP TABLE IF EXISTS " + d.view,
-			"CREATE MATERIALIZED VIEW IF NOT EXISTS " + d.view + " TO " + r.table + " AS " + d.feed,
-		} {
-			if err := s.ddl(ctx, stmt); err != nil {
-				return err
-			}
+		if err := s.createViewAgain(ctx, *r.derived); err != nil {
+			return err
 		}
 	}
 	if r.afterSwap != nil {
@@ -193,32 +201,16 @@ func (r tableRebuild) run(ctx context.Context, s *Store) error {
 	if r.derived != nil {
 		source = "assessments"
 	}
-	rows, err := s.conn.Query(ctx, "SELECT DISTINCT partition FROM system.parts WHERE database = currentDatabase() AND table = ? AND active", source)
+	months, err := s.months(ctx, []string{source}, true)
 	if err != nil {
 		return err
 	}
-	var partitions []string
-	for rows.Next() {
-		var p string
-		if err := rows.Scan(&p); err != nil {
-			rows.Close()
-			return err
-		}
-		partitions = append(partitions, p)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	for _, p := range partitions {
-		if strings.Trim(p, "0123456789") != "" {
-			return fmt.Errorf("unexpected partition %q of %s", p, r.beforeName())
-		}
-		month := r.partition + " = " + p
+	for _, m := range months {
+		month := fmt.Sprintf("%s = %d", r.partition, m.Month)
 		missing := " WHERE " + month + " AND (" + r.rowKey + ") NOT IN (SELECT " + r.rowKey + " FROM " + r.table + " WHERE " + month + ")"
 		stmt := "INSERT INTO " + r.table + " SELECT * FROM " + r.beforeName() + missing
-		if d := r.derived; d != nil {
-			stmt = "INSERT INTO " + r.table + " (" + d.columns + ") " + d.feed + missing
+		if v := r.derived; v != nil {
+			stmt = "INSERT INTO " + r.table + " (" + v.columns + ") " + v.feed + missing
 		}
 		if err := s.ddl(ctx, stmt); err != nil {
 			return fmt.Errorf("copying the rows of %s written during the copy: %w", r.table, err)
@@ -240,17 +232,14 @@ func (s *Store) feedFromAssessments(ctx context.Context) error {
 			continue
 		}
 		s.log.Warn("migration 3: creating a view again on the rebuilt assessments, and copying into its table what it missed", "view", v.name)
+		if err := s.createViewAgain(ctx, v); err != nil {
+			return err
+		}
 		// Rows written to the rebuilt table before the view exists again
 		// would never reach the view's table: copy everything again, as
 		// migration 2 did; the duplicates collapse as redeliveries do.
-		for _, stmt := range []string{
-			"DROP TABLE IF EXISTS " + v.name,
-			"CREATE MATERIALIZED VIEW IF NOT EXISTS " + v.name + " TO " + v.target + " AS " + v.feed,
-			"INSERT INTO " + v.target + " (" + v.columns + ") " + v.feed,
-		} {
-			if err := s.ddl(ctx, stmt); err != nil {
-				return err
-			}
+		if err := s.ddl(ctx, "INSERT INTO "+v.target+" ("+v.columns+") "+v.feed); err != nil {
+			return err
 		}
 	}
 	return nil
