@@ -7,6 +7,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/parcelguard/parcelguard/api"
+	"github.com/parcelguard/parcelguard/internal/metric"
 	"github.com/parcelguard/parcelguard/rules"
 	"github.com/parcelguard/parcelguard/store"
 	"github.com/parcelguard/parcelguard/stream"
@@ -66,9 +67,10 @@ var (
 	mSpoolBytes     = desc("spool_bytes", "Bytes waiting in the spool.")
 	mSpoolMax       = desc("spool_max_bytes", "Spool size limit.")
 	mSpoolCorrupt   = desc("spool_corrupt_files_total", "Spool files found torn or corrupt and moved aside.")
-	mHTTPRequests   = desc("http_requests_total", "HTTP requests answered, per registered route (\"unmatched\" for none), method and status code.", "route", "method", "code")
-	mHTTPDuration   = desc("http_request_duration_seconds", "Time to answer HTTP requests, per registered route and method.", "route", "method")
 	mSpoolFull      = desc("spool_full_refusals_total", "Batches neither ClickHouse nor the spool took (back-pressure).")
+
+	mHTTPRequests = desc("http_requests_total", "HTTP requests answered, per registered route (\"unmatched\" for none), method and status code.", "route", "method", "code")
+	mHTTPDuration = desc("http_request_duration_seconds", "Time to answer HTTP requests, per registered route and method.", "route", "method")
 
 	mPack        = desc("rule_pack_info", "The running rule pack (value 1).", "name", "version")
 	mPackLoaded  = desc("rule_pack_loaded_timestamp_seconds", "When the running pack was loaded.")
@@ -171,7 +173,7 @@ func (c *collector) Collect(ch chan<- prometheus.Metric) {
 	}
 }
 
-func histogram(ch chan<- prometheus.Metric, d *prometheus.Desc, h stream.Histogram, labels ...string) {
+func histogram(ch chan<- prometheus.Metric, d *prometheus.Desc, h metric.Histogram, labels ...string) {
 	buckets := make(map[float64]uint64, len(h.Bounds))
 	for i, b := range h.Bounds {
 		buckets[b] = h.Counts[i]
