@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -714,6 +715,38 @@ func TestRelatedManyCandidatesMovedAway(t *testing.T) {
 	}
 	if want := []string{"R01", "R00"}; !cmp.Equal(ids, want) {
 		t.Errorf("Related(SELF, limit 2) = %v; want %v", ids, want)
+	}
+}
+
+// TestRelatedKeysHoldingNUL: a key is matched whole, even when it holds
+// the NUL that separates the parts of parcel_keys' k.
+func TestRelatedKeysHoldingNUL(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	key := "a\x00b"
+	self := parcel{id: "SELF", recipientAddress: key}
+	same := parcel{id: "SAME", at: time.Minute, recipientAddress: key}
+	shorter := parcel{id: "SHORTER", at: time.Minute, recipientAddress: "a"}
+	longer := parcel{id: "LONGER", at: time.Minute, recipientAddress: key + "\x00c"}
+	// A key whose rows fall in the window's range of key's rows: what
+	// follows key's prefix in their k starts with the digits of a second
+	// in the window.
+	digits := parcel{id: "DIGITS", at: time.Minute, recipientAddress: key + "\x00" + strconv.FormatInt(qbase.Unix()+1e10, 10)}
+	otherVia := parcel{id: "EMAIL", at: time.Minute, recipientEmail: key}
+	writeParcels(t, s, self, same, shorter, longer, digits, otherVia)
+	got, err := s.Related(ctx, self.record(), qbase.Add(-time.Hour), qbase.Add(time.Hour), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, r := range got {
+		ids = append(ids, r.Via+" "+r.ItemID)
+		if r.Key != key {
+			t.Errorf("Related: %s listed with key %q; want %q", r.ItemID, r.Key, key)
+		}
+	}
+	if want := []string{"recipient_address SAME"}; !cmp.Equal(ids, want) {
+		t.Errorf("Related(SELF) = %v; want %v", ids, want)
 	}
 }
 
