@@ -510,14 +510,16 @@ func (s *Store) Related(ctx context.Context, rec Record, from, to time.Time, lim
 	// Each Via's candidates are checked in its order, a batch at a time:
 	// a candidate whose newest delivery no longer shares the key (or was
 	// received after the window) is dropped, and when that leaves a Via
-	// short, the next batch is four times bigger.
+	// short, the next batch goes four times further. Such candidates are
+	// rare (an amendment that changed the key), so the first batch is just
+	// the limit.
 	var (
 		out    = map[string][]Related{}
 		next   = map[string]int{}
 		newest = map[string]uint64{}
 		latest = map[string]string{}
 	)
-	for n := limit + limit/4 + 2; ; n *= 4 {
+	for n := limit; ; n *= 4 {
 		var ids []string
 		for _, via := range vias {
 			for _, c := range cands[via][next[via]:min(n, len(cands[via]))] {
