@@ -642,17 +642,20 @@ func (s *Store) relatedCandidates(ctx context.Context, query string, args []any,
 
 // Detail is what the item view shows of one item.
 type Detail struct {
+	// Record is the item's newest delivery as the view shows it: the
+	// Assessment whole; of the Parcel the item id, received_at, amendment,
+	// data-quality findings and the raw manifest, its other fields zero
+	// (the raw manifest says them; Get reads them all).
 	Record       Record
 	Dispositions []Disposition // oldest first
 	Related      []Related
 }
 
-// Detail reads what the item view shows of one item: Get, Dispositions and
-// Related over [from, to) with limit per Via, the three at once (on the
-// benchmark data it answers in about 85% of the time the three calls take
-// one after the other, at p50; 60% before migration 3 made Get cheaper). Related starts from the keys of the item's newest
-// delivery, read by a small query of its own, so it need not wait for Get.
-// An item never stored is ErrNotFound.
+// Detail reads what the item view shows of one item: the view's part of
+// Get, Dispositions and Related over [from, to) with limit per Via, the
+// three at once. Related starts from the keys of the item's newest
+// delivery, read by a small query of its own, so it need not wait for the
+// record. An item never stored is ErrNotFound.
 func (s *Store) Detail(ctx context.Context, itemID string, from, to time.Time, limit int) (Detail, error) {
 	var problems []string
 	if p := checkTextProblem("item_id", itemID, true); p != "" {
@@ -711,7 +714,7 @@ func (s *Store) detail(ctx context.Context, itemID string, window func(receivedA
 	wg.Add(2)
 	go func() {
 		defer wg.Done()
-		if d.Record, errG = s.Get(ctx, itemID); errG != nil {
+		if d.Record, errG = s.get(ctx, viewColumns, itemID); errG != nil {
 			cancel()
 		}
 	}()

@@ -15,6 +15,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/parcelguard/parcelguard/manifest"
 	"github.com/parcelguard/parcelguard/scorer"
 )
 
@@ -993,7 +994,14 @@ func TestDetail(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Detail{Record: rec, Dispositions: ds, Related: rel}
+	// The record as the view shows it: the assessment whole, of the
+	// parcel what the raw manifest does not say.
+	view := Record{Assessment: rec.Assessment, Parcel: &manifest.Parcel{ItemID: rec.Parcel.ItemID,
+		ReceivedAt: rec.Parcel.ReceivedAt, Amendment: rec.Parcel.Amendment, Quality: rec.Parcel.Quality, Raw: rec.Parcel.Raw}}
+	if rec.Parcel.Operator == "" || len(rec.Parcel.Raw) == 0 || rec.Parcel.Amendment != 1 {
+		t.Fatalf("Get(SELF) = %+v; want a record with an operator, the raw manifest and amendment 1", rec.Parcel)
+	}
+	want := Detail{Record: view, Dispositions: ds, Related: rel}
 	if diff := cmp.Diff(want, got, recordOpts...); diff != "" {
 		t.Errorf("Detail(SELF) (-want +got):\n%s", diff)
 	}

@@ -73,7 +73,13 @@ var ErrNotFound = errors.New("not found")
 // 18.16 reads them from every granule the primary key could not rule out,
 // which for a table of millions of ~1 KB raw manifests is most of the cost.
 func (s *Store) Get(ctx context.Context, itemID string) (Record, error) {
-	recs, err := s.GetMany(pointRead(ctx), []string{itemID})
+	return s.get(ctx, assessmentColumns, itemID)
+}
+
+// get is Get reading the given columns: the fields of other columns are
+// left zero.
+func (s *Store) get(ctx context.Context, columns []column[row], itemID string) (Record, error) {
+	recs, err := s.readRecords(pointRead(ctx), columns, "PREWHERE item_id = ? ORDER BY version DESC LIMIT 1", itemID)
 	if err != nil {
 		return Record{}, err
 	}
@@ -89,18 +95,18 @@ func (s *Store) GetMany(ctx context.Context, itemIDs []string) ([]Record, error)
 	if len(itemIDs) == 0 {
 		return nil, nil
 	}
-	names := make([]string, len(assessmentColumns))
-	for i, c := range assessmentColumns {
+	return s.readRecords(ctx, assessmentColumns, "PREWHERE item_id IN ("+placeholders(len(itemIDs))+")"+
+		" ORDER BY item_id, version DESC LIMIT 1 BY item_id", anys(itemIDs)...)
+}
+
+// readRecords reads the given columns of the assessments that the rest of
+// the query (from its PREWHERE on) selects.
+func (s *Store) readRecords(ctx context.Context, columns []column[row], rest string, args ...any) ([]Record, error) {
+	names := make([]string, len(columns))
+	for i, c := range columns {
 		names[i] = c.name
 	}
-	args := make([]any, len(itemIDs))
-	for i, id := range itemIDs {
-		args[i] = id
-	}
-	query := "SELECT " + strings.Join(names, ", ") + " FROM assessments" +
-		" PREWHERE item_id IN (" + strings.TrimSuffix(strings.Repeat("?, ", len(itemIDs)), ", ") + ")" +
-		" ORDER BY item_id, version DESC LIMIT 1 BY item_id"
-	rows, err := s.conn.Query(ctx, query, args...)
+	rows, err := s.conn.Query(ctx, "SELECT "+strings.Join(names, ", ")+" FROM assessments "+rest, args...)
 	if err != nil {
 		return nil, fmt.Errorf("reading assessments: %w", err)
 	}
@@ -108,8 +114,8 @@ func (s *Store) GetMany(ctx context.Context, itemIDs []string) ([]Record, error)
 	var out []Record
 	for rows.Next() {
 		var r row
-		dest := make([]any, len(assessmentColumns))
-		for i, c := range assessmentColumns {
+		dest := make([]any, len(columns))
+		for i, c := range columns {
 			dest[i] = c.dest(&r)
 		}
 		if err := rows.Scan(dest...); err != nil {
