@@ -486,24 +486,50 @@ func (s *Store) Related(ctx context.Context, rec Record, from, to time.Time, lim
 	if len(keys) == 0 {
 		return nil, nil
 	}
-	// One range of parcel_keys per key: its rows received in the window.
-	// The server only reads them; grouping them here is several times
-	// cheaper than in the query (ClickHouse 18.16's argMax over tuples and
-	// its string functions cost about a microsecond a row), and it lets the
-	// candidates be taken in batches below without reading again.
-	var (
-		ranges   []string
-		keyArgs  []any
-		prefixes []keyPrefix
-	)
+	// One range of parcel_keys per key: its rows received in the window,
+	// the newest relatedRowsPerKey of each. The server only reads them;
+	// grouping them here is several times cheaper than in the query
+	// (ClickHouse 18.16's argMax over tuples and its string functions cost
+	// about a microsecond a row), and it lets the candidates be taken in
+	// batches below without reading again. The cap keeps a key shared by a
+	// big shipper's parcels (hundreds of thousands in a window) from sending
+	// them all here.
+	type keyRange struct {
+		keyPrefix
+		from, to string
+	}
+	var ranges []keyRange
 	for _, via := range vias {
 		for _, key := range keys[via] {
-			ranges = append(ranges, "(k >= ? AND k < ?)")
-			keyArgs = append(keyArgs, parcelKeyBound(via, key, w.from), parcelKeyBound(via, key, w.to))
-			prefixes = append(prefixes, keyPrefix{via: via, key: key, prefix: via + "\x00" + key + "\x00"})
+			ranges = append(ranges, keyRange{keyPrefix{via: via, key: key, prefix: via + "\x00" + key + "\x00"},
+				parcelKeyBound(via, key, w.from), parcelKeyBound(via, key, w.to)})
 		}
 	}
-	cands, err := s.relatedCandidates(ctx, "SELECT k, version, v FROM parcel_keys PREWHERE "+strings.Join(ranges, " OR "), keyArgs, prefixes, p.ItemID)
+	// The ranges do not overlap: in the order of their bounds, a row belongs
+	// to the first whose upper bound is above it.
+	slices.SortFunc(ranges, func(a, b keyRange) int { return strings.Compare(a.from, b.from) })
+	var (
+		conds, which []string
+		prefixes     []keyPrefix
+		rangeArgs    []any
+		whichArgs    []any
+	)
+	for i, r := range ranges {
+		conds = append(conds, "(k >= ? AND k < ?)")
+		rangeArgs = append(rangeArgs, r.from, r.to)
+		if i < len(ranges)-1 {
+			which = append(which, "k < ?", strconv.Itoa(i))
+			whichArgs = append(whichArgs, r.to)
+		}
+		prefixes = append(prefixes, r.keyPrefix)
+	}
+	which = append(which, strconv.Itoa(len(ranges)-1))
+	query := "SELECT k, version, v FROM parcel_keys PREWHERE " + strings.Join(conds, " OR ") +
+		" ORDER BY k DESC LIMIT " + strconv.Itoa(relatedRowsPerKey) + " BY multiIf(" + strings.Join(which, ", ") + ")"
+	if len(ranges) == 1 {
+		query = "SELECT k, version, v FROM parcel_keys PREWHERE " + conds[0] + " ORDER BY k DESC LIMIT " + strconv.Itoa(relatedRowsPerKey)
+	}
+	cands, err := s.relatedCandidates(ctx, query, append(rangeArgs, whichArgs...), prefixes, p.ItemID)
 	if err != nil {
 		return nil, err
 	}
@@ -562,6 +588,11 @@ func (s *Store) Related(ctx context.Context, rec Record, from, to time.Time, lim
 	}
 	return list, nil
 }
+
+// relatedRowsPerKey caps the rows of one key Related reads: the newest
+// ones in the window. Hundreds of current items per key are far more than
+// a page lists, and stale rows (an amendment that changed the key) are rare.
+var relatedRowsPerKey = 2000
 
 // keyPrefix is the start of the parcel_keys k of a key's rows.
 type keyPrefix struct {

@@ -719,6 +719,41 @@ func TestRelatedManyCandidatesMovedAway(t *testing.T) {
 	}
 }
 
+// TestRelatedRowsPerKey: Related reads the newest relatedRowsPerKey rows of
+// each key, so a key shared by a big shipper's parcels lists the newest.
+func TestRelatedRowsPerKey(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	defer func(n int) { relatedRowsPerKey = n }(relatedRowsPerKey)
+	relatedRowsPerKey = 5
+	self := parcel{id: "SELF", recipientAddress: "a 1", senderPhone: "+311"}
+	ps := []parcel{self}
+	for i := range 12 {
+		ps = append(ps, parcel{id: fmt.Sprintf("R%02d", i), at: time.Duration(i+1) * time.Minute, recipientAddress: "a 1"})
+	}
+	ps = append(ps, parcel{id: "PHONE", at: time.Minute, recipientPhone: "+311"})
+	writeParcels(t, s, ps...)
+	for _, tt := range []struct {
+		limit int
+		want  []string
+	}{
+		{3, []string{"R11", "R10", "R09", "PHONE"}},
+		{10, []string{"R11", "R10", "R09", "R08", "R07", "PHONE"}}, // five of the address's twelve
+	} {
+		got, err := s.Related(ctx, self.record(), qbase.Add(-time.Hour), qbase.Add(time.Hour), tt.limit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, r := range got {
+			ids = append(ids, r.ItemID)
+		}
+		if !cmp.Equal(ids, tt.want) {
+			t.Errorf("Related(SELF, limit %d) with 5 rows a key = %v; want %v", tt.limit, ids, tt.want)
+		}
+	}
+}
+
 // TestRelatedKeysHoldingNUL: a key is matched whole, even when it holds
 // the NUL that separates the parts of parcel_keys' k.
 func TestRelatedKeysHoldingNUL(t *testing.T) {
