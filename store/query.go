@@ -505,8 +505,10 @@ func (s *Store) Related(ctx context.Context, rec Record, from, to time.Time, lim
 				parcelKeyBound(via, key, w.from), parcelKeyBound(via, key, w.to)})
 		}
 	}
-	// The ranges do not overlap: in the order of their bounds, a row belongs
-	// to the first whose upper bound is above it.
+	// The cap counts a row against the first range, in the order of their
+	// bounds, whose upper bound is above it: its own, as ranges do not
+	// overlap (unless one key is another followed by NUL and the digits of
+	// a second in the window; then the two share a cap).
 	slices.SortFunc(ranges, func(a, b keyRange) int { return strings.Compare(a.from, b.from) })
 	var (
 		conds, which []string
@@ -523,12 +525,12 @@ func (s *Store) Related(ctx context.Context, rec Record, from, to time.Time, lim
 		}
 		prefixes = append(prefixes, r.keyPrefix)
 	}
-	which = append(which, strconv.Itoa(len(ranges)-1))
-	query := "SELECT k, version, v FROM parcel_keys PREWHERE " + strings.Join(conds, " OR ") +
-		" ORDER BY k DESC LIMIT " + strconv.Itoa(relatedRowsPerKey) + " BY multiIf(" + strings.Join(which, ", ") + ")"
-	if len(ranges) == 1 {
-		query = "SELECT k, version, v FROM parcel_keys PREWHERE " + conds[0] + " ORDER BY k DESC LIMIT " + strconv.Itoa(relatedRowsPerKey)
+	by := strconv.Itoa(len(ranges) - 1)
+	if len(which) > 0 {
+		by = "multiIf(" + strings.Join(append(which, by), ", ") + ")"
 	}
+	query := "SELECT k, version, v FROM parcel_keys PREWHERE " + strings.Join(conds, " OR ") +
+		" ORDER BY k DESC LIMIT " + strconv.Itoa(relatedRowsPerKey) + " BY " + by
 	cands, err := s.relatedCandidates(ctx, query, append(rangeArgs, whichArgs...), prefixes, p.ItemID)
 	if err != nil {
 		return nil, err
