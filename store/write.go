@@ -65,8 +65,8 @@ var ErrNotFound = errors.New("not found")
 //
 // Reads collapse redelivered items themselves rather than trusting
 // ReplacingMergeTree, whose merges run at some later time and only within
-// one partition. ORDER BY version DESC ... LIMIT 1 BY item_id picks the same
-// row a merge would keep; it works on ClickHouse 18.16 and current releases
+// one partition. ORDER BY version DESC and LIMIT 1 (LIMIT 1 BY item_id in
+// GetMany) pick the same row a merge would keep; it works on ClickHouse 18.16 and current releases
 // alike and, unlike FINAL, collapses across partitions too (FINAL is also
 // single-threaded on old servers). PREWHERE makes the server read the other
 // columns only from the granules that hold one of the items: without it
