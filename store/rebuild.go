@@ -37,11 +37,7 @@ import (
 // assessments_rebuild, which is dropped and copied again; a crash between
 // the two renames of step 3 (18.16 renames one after the other) leaves no
 // assessments, and the rename is finished.
-const (
-	assessmentsGranularity = 1024
-	rebuildTable           = "assessments_rebuild"
-	beforeRebuildTable     = "assessments_before_v3"
-)
+const assessmentsGranularity = 1024
 
 // feedView is one of migration 2's materialized views: it fills target's
 // columns from assessments with feed, a SELECT … FROM assessments.

@@ -59,20 +59,20 @@ func TestRebuildAssessments(t *testing.T) {
 					}
 				}
 			}
-			create := "CREATE TABLE " + rebuildTable + " AS assessments ENGINE = ReplacingMergeTree(version) PARTITION BY toYYYYMM(received_at) ORDER BY item_id" +
+			create := "CREATE TABLE " + assessmentsRebuild.rebuildName() + " AS assessments ENGINE = ReplacingMergeTree(version) PARTITION BY toYYYYMM(received_at) ORDER BY item_id" +
 				fmt.Sprintf(" SETTINGS index_granularity = %d", assessmentsGranularity)
 			// The copy saw OLD1 only: OLD2 and OLD3 stand for rows written
 			// while it ran.
-			partial := "INSERT INTO " + rebuildTable + " SELECT * FROM assessments WHERE item_id = 'OLD1'"
+			partial := "INSERT INTO " + assessmentsRebuild.rebuildName() + " SELECT * FROM assessments WHERE item_id = 'OLD1'"
 			switch crash {
 			case copyStarted:
 				exec(create, partial)
 			case betweenRenames:
-				exec(create, partial, "RENAME TABLE assessments TO "+beforeRebuildTable)
+				exec(create, partial, "RENAME TABLE assessments TO "+assessmentsRebuild.beforeName())
 			case swapped:
-				exec(create, partial, "RENAME TABLE assessments TO "+beforeRebuildTable+", "+rebuildTable+" TO assessments")
+				exec(create, partial, "RENAME TABLE assessments TO "+assessmentsRebuild.beforeName()+", "+assessmentsRebuild.rebuildName()+" TO assessments")
 			case viewLost:
-				exec(create, partial, "RENAME TABLE assessments TO "+beforeRebuildTable+", "+rebuildTable+" TO assessments",
+				exec(create, partial, "RENAME TABLE assessments TO "+assessmentsRebuild.beforeName()+", "+assessmentsRebuild.rebuildName()+" TO assessments",
 					"DROP TABLE queue_feed")
 				writeParcels(t, s, parcel{id: "MID1", at: 4 * time.Hour, outcome: scorer.Review, score: 45, recipientAddress: "a 2"})
 			}
@@ -89,7 +89,7 @@ func TestRebuildAssessments(t *testing.T) {
 			if !strings.Contains(engine, "index_granularity = 1024") {
 				t.Errorf("assessments: %s; want index_granularity = 1024", engine)
 			}
-			for _, gone := range []string{rebuildTable, beforeRebuildTable} {
+			for _, gone := range []string{assessmentsRebuild.rebuildName(), assessmentsRebuild.beforeName()} {
 				if e, err := s.tableEngine(ctx, gone); err != nil || e != "" {
 					t.Errorf("table %s left behind (%q, %v)", gone, e, err)
 				}
