@@ -453,7 +453,9 @@ func senderKey(nameKey, addressKey string) string {
 // Empty keys never match. Keys are those of each item's newest delivery:
 // an item whose newest delivery no longer shares the key is not listed,
 // and an item is listed as its newest delivery (lane, score, time). An
-// item sharing several keys is listed under each Via.
+// item sharing several keys is listed under each Via. Of a key shared by
+// very many deliveries, the newest relatedRowsPerKey in the window are
+// looked at.
 func (s *Store) Related(ctx context.Context, rec Record, from, to time.Time, limit int) ([]Related, error) {
 	var problems []string
 	if rec.Parcel == nil {
@@ -501,7 +503,7 @@ func (s *Store) Related(ctx context.Context, rec Record, from, to time.Time, lim
 	var ranges []keyRange
 	for _, via := range vias {
 		for _, key := range keys[via] {
-			ranges = append(ranges, keyRange{keyPrefix{via: via, key: key, prefix: via + "\x00" + key + "\x00"},
+			ranges = append(ranges, keyRange{keyPrefix{via: via, key: key, prefix: parcelKeyPrefix(via, key)},
 				parcelKeyBound(via, key, w.from), parcelKeyBound(via, key, w.to)})
 		}
 	}
@@ -817,7 +819,13 @@ func (s *Store) parcelKeys(ctx context.Context, itemID string) (Record, error) {
 // parcelKeyBound is the parcel_keys k of the key's deliveries received at
 // the second t, less any item id: the bound of a window's range.
 func parcelKeyBound(via, key string, t uint32) string {
-	return via + "\x00" + key + "\x00" + strconv.FormatUint(uint64(t)+1e10, 10)
+	return parcelKeyPrefix(via, key) + strconv.FormatUint(uint64(t)+1e10, 10)
+}
+
+// parcelKeyPrefix is what the parcel_keys k of every row of a key starts
+// with.
+func parcelKeyPrefix(via, key string) string {
+	return via + "\x00" + key + "\x00"
 }
 
 // parcelSummary unpacks parcel_keys' v.
