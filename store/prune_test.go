@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -40,7 +41,7 @@ func TestPrune(t *testing.T) {
 	}
 	months := func() map[string][]int {
 		t.Helper()
-		ms, err := s.months(ctx, append(append(append([]string{}, ParcelTables...), DispositionTables...), AuditTables...), true)
+		ms, err := s.months(ctx, slices.Concat(ParcelTables, DispositionTables, AuditTables), true)
 		if err != nil {
 			t.Fatal(err)
 		}
