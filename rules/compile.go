@@ -77,6 +77,10 @@ func (l *loader) compileRule(name string, ry *ruleYAML) *Rule {
 	if r.when, ok = l.compileExpr(name, r.ID, "when", &ry.When, expr.AsBool()); !ok {
 		return nil
 	}
+	if fast, n, err := compileFast(r.when.Node(), l.set.lists); err == nil {
+		r.fast = fast
+		l.set.slots.grow(n)
+	}
 	if ry.Explain.Kind != 0 {
 		if r.explain, ok = l.compileExpr(name, r.ID, "explain", &ry.Explain, expr.AsKind(reflect.String)); !ok {
 			return nil
@@ -172,18 +176,35 @@ func containsKind(kinds []ListKind, k ListKind) bool {
 	return false
 }
 
-// compileAll builds one program that evaluates every rule's when in order,
-// reading each environment field once (see hoisted). Each expression was
-// compiled and type-checked on its own already; should the combination fail
-// to build, the set simply evaluates rule by rule.
+// compileAll records in set.slow the rules without a closure and builds
+// their combined program (see combine).
 func (l *loader) compileAll() *vm.Program {
-	whens := make([]string, len(l.set.Rules))
+	var slow []*Rule
+	l.set.slow = nil
 	for i, r := range l.set.Rules {
+		if r.fast == nil {
+			slow = append(slow, r)
+			l.set.slow = append(l.set.slow, i)
+		}
+	}
+	return l.set.combine(slow, l.opts.MaxNodes)
+}
+
+// combine builds one program that evaluates the when of each of rules in
+// order, returning a []any of bools, and reads each environment field once
+// (see hoisted). Each expression was compiled and type-checked on its own
+// already; should the combination fail to build, or rules be empty, it
+// returns nil and the rules run one by one.
+func (s *Set) combine(rules []*Rule, maxNodes uint) *vm.Program {
+	if len(rules) == 0 {
+		return nil
+	}
+	whens := make([]string, len(rules))
+	for i, r := range rules {
 		whens[i] = r.When
 	}
 	source, h := hoisted(whens)
-	maxNodes := l.opts.MaxNodes * uint(len(l.set.Rules)+1)
-	opts := append(l.set.functions(), expr.Env(Env{}), expr.MaxNodes(maxNodes), expr.Patch(h))
+	opts := append(s.functions(), expr.Env(Env{}), expr.MaxNodes(maxNodes*uint(len(rules)+1)), expr.Patch(h))
 	prog, err := expr.Compile(source, opts...)
 	if err != nil {
 		return nil

@@ -30,11 +30,16 @@ type Set struct {
 
 	lists map[string]*List
 	rates manifest.Rates
-	// all evaluates every rule's when in one VM run, returning a []any of
-	// bools in rule order. It saves the per-run set-up that dominates
-	// small expressions. Nil when the combined program could not be built;
-	// Machine.MatchAll then runs the rules one by one.
-	all     *vm.Program
+	// all evaluates, in one VM run, the when of every rule that has no
+	// closure (see fast.go), returning a []any of bools in the order of
+	// slow, the indexes of those rules. It saves the per-run set-up that
+	// dominates small expressions. Nil when every rule has a closure or the
+	// combined program could not be built; Machine.MatchAll then runs the
+	// remaining rules one by one.
+	all  *vm.Program
+	slow []int
+	// slots is the most slots any rule's closures need.
+	slots   slots
 	helpers helpers
 	// uses holds the environment paths the pack's expressions read.
 	uses map[string]bool
@@ -71,6 +76,9 @@ type Rule struct {
 
 	when    *vm.Program
 	explain *vm.Program
+	// fast is when compiled to closures; nil when it uses something the
+	// closures do not cover, and the VM runs it.
+	fast fn[bool]
 }
 
 // ActiveAt reports whether t falls inside the rule's validity window.
@@ -97,15 +105,18 @@ type Test struct {
 // the parcel's environment, so it is not safe for concurrent use: keep one
 // per goroutine.
 type Machine struct {
-	vm  vm.VM
-	env Env
-	set *Set
+	vm    vm.VM
+	env   Env
+	frame frame
+	set   *Set
 }
 
 // Load prepares the machine to evaluate set's rules on p.
 func (m *Machine) Load(set *Set, p *manifest.Parcel) {
 	m.set = set
 	m.env.fill(p, set)
+	m.frame.env = &m.env
+	m.frame.size(set.slots)
 }
 
 // Env returns the environment of the loaded parcel.
@@ -114,6 +125,15 @@ func (m *Machine) Env() *Env { return &m.env }
 // Match reports whether r fires on the loaded parcel. A runtime error (a
 // division by zero, an index out of range) is returned and counts as no fire.
 func (m *Machine) Match(r *Rule) (bool, error) {
+	if r.fast != nil {
+		if fired, ok := m.runFast(r.fast); ok {
+			return fired, nil
+		}
+	}
+	return m.matchVM(r)
+}
+
+func (m *Machine) matchVM(r *Rule) (bool, error) {
 	out, err := m.vm.Run(r.when, &m.env)
 	if err != nil {
 		return false, fmt.Errorf("rule %s: %w", r.ID, err)
@@ -122,31 +142,72 @@ func (m *Machine) Match(r *Rule) (bool, error) {
 	return fired, nil
 }
 
+// runFast runs a rule's closure. A closure that panics is not trusted (ok
+// false): the caller runs the rule on the VM, which reports the fault as
+// the rule's error.
+func (m *Machine) runFast(when fn[bool]) (fired, ok bool) {
+	defer func() {
+		if recover() != nil {
+			fired, ok = false, false
+		}
+	}()
+	return when(&m.frame), true
+}
+
 // MatchAll evaluates every rule of the loaded set and stores in fired
 // whether each fired, in rule order; fired is grown to len(set.Rules). A rule
 // that fails to run counts as not fired and its error is returned in errs.
 func (m *Machine) MatchAll(fired []bool) ([]bool, []error) {
 	rules := m.set.Rules
 	fired = append(fired[:0], make([]bool, len(rules))...)
+	var errs []error
+	for i := 0; i < len(rules); i++ {
+		i = m.matchFast(fired, i)
+		if i < len(rules) {
+			// Rule i's closure panicked.
+			var err error
+			if fired[i], err = m.matchVM(rules[i]); err != nil {
+				errs = append(errs, err)
+			}
+		}
+	}
+	if len(m.set.slow) == 0 {
+		return fired, errs
+	}
 	if m.set.all != nil {
 		out, err := m.vm.Run(m.set.all, &m.env)
-		if res, ok := out.([]any); ok && err == nil && len(res) == len(rules) {
-			for i, v := range res {
-				fired[i], _ = v.(bool)
+		if res, ok := out.([]any); ok && err == nil && len(res) == len(m.set.slow) {
+			for j, v := range res {
+				fired[m.set.slow[j]], _ = v.(bool)
 			}
-			return fired, nil
+			return fired, errs
 		}
 		// One rule failed: run them one by one to say which.
 	}
-	var errs []error
-	for i, r := range rules {
-		ok, err := m.Match(r)
-		if err != nil {
+	for _, i := range m.set.slow {
+		var err error
+		if fired[i], err = m.matchVM(rules[i]); err != nil {
 			errs = append(errs, err)
 		}
-		fired[i] = ok
 	}
 	return fired, errs
+}
+
+// matchFast runs the closures of the rules from from on, stopping at the
+// first that panics; it returns that rule's index, or len(rules).
+func (m *Machine) matchFast(fired []bool, from int) (i int) {
+	rules := m.set.Rules
+	defer func() {
+		if recover() != nil {
+			fired[i] = false
+		}
+	}()
+	for i = from; i < len(rules); i++ {
+		if fast := rules[i].fast; fast != nil {
+			fired[i] = fast(&m.frame)
+		}
+	}
+	return i
 }
 
 // Explain renders r's explanation for the loaded parcel; the title stands in

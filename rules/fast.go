@@ -1,0 +1,909 @@
+package rules
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"reflect"
+	"regexp"
+	"strings"
+	"time"
+	"unsafe"
+
+	"github.com/expr-lang/expr/ast"
+)
+
+// Most of a rule's time in expr's VM goes to reading the environment: every
+// field read goes through reflection and boxes the value anew. A rule's when
+// is therefore also compiled, from the syntax tree expr has checked and
+// optimised, into Go closures that read the fields directly and keep every
+// value unboxed. The closures cover the part of the language that indicator
+// rules are written in (see fastCompiler.compile); a rule that uses anything
+// else simply has no closure and runs on the VM.
+//
+// The closures must agree with the VM on every parcel. Three things keep
+// them honest:
+//   - every node is compiled from the type expr's checker gave it, and a node
+//     whose type the closures do not handle exactly is refused rather than
+//     guessed at;
+//   - the operators follow expr's runtime helpers (an int compared with a
+//     float is compared as float, / always divides as float, % is integer);
+//   - a closure that panics (an integer division by zero, say) is not
+//     trusted: Match runs the rule on the VM instead, which turns the fault
+//     into the same error as before.
+// TestFastAgrees checks them against the VM over generated parcels, for the
+// default pack and for a table of expressions covering every construct.
+
+// frame is what the closures of one rule run against: the environment and
+// the slots of its let variables and predicate elements.
+type frame struct {
+	env    *Env
+	bools  []bool
+	ints   []int
+	floats []float64
+	strs   []string
+	ptrs   []unsafe.Pointer
+}
+
+// slots counts the slots a rule's closures need, by kind.
+type slots struct{ bools, ints, floats, strs, ptrs int }
+
+func (s *slots) grow(o slots) {
+	s.bools, s.ints, s.floats = max(s.bools, o.bools), max(s.ints, o.ints), max(s.floats, o.floats)
+	s.strs, s.ptrs = max(s.strs, o.strs), max(s.ptrs, o.ptrs)
+}
+
+// size makes f hold at least n slots of each kind.
+func (f *frame) size(n slots) {
+	if len(f.bools) < n.bools {
+		f.bools = make([]bool, n.bools)
+	}
+	if len(f.ints) < n.ints {
+		f.ints = make([]int, n.ints)
+	}
+	if len(f.floats) < n.floats {
+		f.floats = make([]float64, n.floats)
+	}
+	if len(f.strs) < n.strs {
+		f.strs = make([]string, n.strs)
+	}
+	if len(f.ptrs) < n.ptrs {
+		f.ptrs = make([]unsafe.Pointer, n.ptrs)
+	}
+}
+
+// fn is a compiled expression yielding a T.
+type fn[T any] func(*frame) T
+
+// A compiled node is one of these, chosen by the node's type:
+//
+//	fn[bool], fn[int], fn[float64], fn[string]   scalars
+//	structFn                                      Env, PartyEnv, S10Env, *ItemEnv
+//	sliceFn                                       []string, []int, []*ItemEnv
+type (
+	structFn struct {
+		t    reflect.Type // the struct type, never a pointer
+		addr fn[unsafe.Pointer]
+	}
+	sliceFn struct {
+		elem reflect.Type
+		len  fn[int]
+		// set stores element i in a predicate's slot.
+		set func(f *frame, i, slot int)
+	}
+)
+
+var errUnsupported = errors.New("not supported by the closure compiler")
+
+func unsupported(n ast.Node, why string) error {
+	return fmt.Errorf("%w: %s (%T)", errUnsupported, why, n)
+}
+
+// scopeVar is a let variable or, with name "", a predicate's element.
+type scopeVar struct {
+	name string
+	t    reflect.Type
+	slot int
+}
+
+// fastCompiler compiles one expression's checked tree into closures.
+type fastCompiler struct {
+	lists map[string]*List
+	scope []scopeVar
+	n     slots
+}
+
+// compileFast returns the closure for a checked when expression, or an error
+// wrapping errUnsupported when it uses something the closures do not cover.
+func compileFast(tree ast.Node, lists map[string]*List) (fn[bool], slots, error) {
+	c := &fastCompiler{lists: lists}
+	v, err := c.compile(tree)
+	if err != nil {
+		return nil, slots{}, err
+	}
+	b, ok := v.(fn[bool])
+	if !ok {
+		return nil, slots{}, unsupported(tree, "the expression is not a bool")
+	}
+	return b, c.n, nil
+}
+
+var (
+	typeBool   = reflect.TypeFor[bool]()
+	typeInt    = reflect.TypeFor[int]()
+	typeFloat  = reflect.TypeFor[float64]()
+	typeString = reflect.TypeFor[string]()
+	typeTime   = reflect.TypeFor[time.Time]()
+)
+
+// compile compiles n and checks that the result is of n's checked type.
+func (c *fastCompiler) compile(n ast.Node) (any, error) {
+	v, err := c.node(n)
+	if err != nil {
+		return nil, err
+	}
+	want := n.Type()
+	if want == nil {
+		return nil, unsupported(n, "untyped node")
+	}
+	if got := typeOf(v); got != want && !(want.Kind() == reflect.Pointer && got == want.Elem()) {
+		return nil, unsupported(n, fmt.Sprintf("checked type %v, compiled %v", want, got))
+	}
+	return v, nil
+}
+
+// typeOf returns the Go type a compiled node yields.
+func typeOf(v any) reflect.Type {
+	switch v := v.(type) {
+	case fn[bool]:
+		return typeBool
+	case fn[int]:
+		return typeInt
+	case fn[float64]:
+		return typeFloat
+	case fn[string]:
+		return typeString
+	case structFn:
+		return v.t
+	case sliceFn:
+		return reflect.SliceOf(v.elem)
+	}
+	return nil
+}
+
+func (c *fastCompiler) node(n ast.Node) (any, error) {
+	switch n := n.(type) {
+	case *ast.BoolNode:
+		v := n.Value
+		return fn[bool](func(*frame) bool { return v }), nil
+	case *ast.StringNode:
+		v := n.Value
+		return fn[string](func(*frame) string { return v }), nil
+	case *ast.IntegerNode:
+		// The checker types an integer literal float where a float is
+		// expected, and expr then pushes it as a float.
+		switch t := n.Type(); {
+		case t == typeInt:
+			v := n.Value
+			return fn[int](func(*frame) int { return v }), nil
+		case t == typeFloat:
+			v := float64(n.Value)
+			return fn[float64](func(*frame) float64 { return v }), nil
+		}
+		return nil, unsupported(n, "integer literal of another type")
+	case *ast.FloatNode:
+		if n.Type() != typeFloat {
+			return nil, unsupported(n, "float literal of another type")
+		}
+		v := n.Value
+		return fn[float64](func(*frame) float64 { return v }), nil
+	case *ast.ConstantNode:
+		return constant(n)
+	case *ast.IdentifierNode:
+		return c.identifier(n)
+	case *ast.PointerNode:
+		if n.Name != "" {
+			return nil, unsupported(n, "#"+n.Name)
+		}
+		for i := len(c.scope) - 1; i >= 0; i-- {
+			if c.scope[i].name == "" {
+				return c.slot(n, c.scope[i])
+			}
+		}
+		return nil, unsupported(n, "# outside a predicate")
+	case *ast.MemberNode:
+		return c.member(n)
+	case *ast.UnaryNode:
+		return c.unary(n)
+	case *ast.BinaryNode:
+		return c.binary(n)
+	case *ast.ConditionalNode:
+		return c.conditional(n)
+	case *ast.VariableDeclaratorNode:
+		return c.let(n)
+	case *ast.CallNode:
+		return c.call(n)
+	case *ast.BuiltinNode:
+		return c.builtin(n)
+	}
+	return nil, unsupported(n, "node")
+}
+
+func constant(n *ast.ConstantNode) (any, error) {
+	switch v := n.Value.(type) {
+	case bool:
+		return fn[bool](func(*frame) bool { return v }), nil
+	case int:
+		return fn[int](func(*frame) int { return v }), nil
+	case float64:
+		return fn[float64](func(*frame) float64 { return v }), nil
+	case string:
+		return fn[string](func(*frame) string { return v }), nil
+	}
+	return nil, unsupported(n, fmt.Sprintf("constant of type %T", n.Value))
+}
+
+// identifier compiles a let variable or a field of the environment.
+func (c *fastCompiler) identifier(n *ast.IdentifierNode) (any, error) {
+	for i := len(c.scope) - 1; i >= 0; i-- {
+		if v := c.scope[i]; v.name != "" && v.name == n.Value {
+			return c.slot(n, v)
+		}
+	}
+	env := structFn{t: reflect.TypeFor[Env](), addr: func(f *frame) unsafe.Pointer { return unsafe.Pointer(f.env) }}
+	return field(n, env, n.Value)
+}
+
+// slot compiles a read of a let variable or a predicate element.
+func (c *fastCompiler) slot(n ast.Node, v scopeVar) (any, error) {
+	i := v.slot
+	switch {
+	case v.t == typeBool:
+		return fn[bool](func(f *frame) bool { return f.bools[i] }), nil
+	case v.t == typeInt:
+		return fn[int](func(f *frame) int { return f.ints[i] }), nil
+	case v.t == typeFloat:
+		return fn[float64](func(f *frame) float64 { return f.floats[i] }), nil
+	case v.t == typeString:
+		return fn[string](func(f *frame) string { return f.strs[i] }), nil
+	case isStructPtr(v.t):
+		return structFn{t: v.t.Elem(), addr: func(f *frame) unsafe.Pointer { return f.ptrs[i] }}, nil
+	}
+	return nil, unsupported(n, fmt.Sprintf("variable of type %v", v.t))
+}
+
+func isStructPtr(t reflect.Type) bool {
+	return t.Kind() == reflect.Pointer && t.Elem().Kind() == reflect.Struct && t.Elem() != typeTime
+}
+
+// member compiles a field read such as sender.country or .words.
+func (c *fastCompiler) member(n *ast.MemberNode) (any, error) {
+	if n.Optional || n.Method {
+		return nil, unsupported(n, "optional or method member")
+	}
+	prop, ok := n.Property.(*ast.StringNode)
+	if !ok {
+		return nil, unsupported(n, "index or computed member")
+	}
+	base, err := c.compile(n.Node)
+	if err != nil {
+		return nil, err
+	}
+	s, ok := base.(structFn)
+	if !ok {
+		return nil, unsupported(n, "member of a non-struct")
+	}
+	return field(n, s, prop.Value)
+}
+
+// field compiles the read of the field named name (its expr tag) of the
+// struct s. The field's offset and type come from reflection, once; the
+// read itself is a plain load from the struct's address.
+func field(n ast.Node, s structFn, name string) (any, error) {
+	f, ok := fieldByName(s.t, name)
+	if !ok {
+		return nil, unsupported(n, "unknown field "+name)
+	}
+	addr, off := s.addr, f.Offset
+	switch t := f.Type; {
+	case t == typeBool:
+		return fn[bool](func(f *frame) bool { return *(*bool)(unsafe.Add(addr(f), off)) }), nil
+	case t == typeInt:
+		return fn[int](func(f *frame) int { return *(*int)(unsafe.Add(addr(f), off)) }), nil
+	case t == typeFloat:
+		return fn[float64](func(f *frame) float64 { return *(*float64)(unsafe.Add(addr(f), off)) }), nil
+	case t == typeString:
+		return fn[string](func(f *frame) string { return *(*string)(unsafe.Add(addr(f), off)) }), nil
+	case t.Kind() == reflect.Struct && t != typeTime:
+		return structFn{t: t, addr: func(f *frame) unsafe.Pointer { return unsafe.Add(addr(f), off) }}, nil
+	case t == reflect.TypeFor[[]string]():
+		return sliceOf(func(f *frame) []string { return *(*[]string)(unsafe.Add(addr(f), off)) }, func(f *frame, v string, slot int) { f.strs[slot] = v }), nil
+	case t == reflect.TypeFor[[]int]():
+		return sliceOf(func(f *frame) []int { return *(*[]int)(unsafe.Add(addr(f), off)) }, func(f *frame, v int, slot int) { f.ints[slot] = v }), nil
+	case t == reflect.TypeFor[[]*ItemEnv]():
+		return sliceOf(func(f *frame) []*ItemEnv { return *(*[]*ItemEnv)(unsafe.Add(addr(f), off)) }, func(f *frame, v *ItemEnv, slot int) { f.ptrs[slot] = unsafe.Pointer(v) }), nil
+	}
+	return nil, unsupported(n, fmt.Sprintf("field %s of type %v", name, f.Type))
+}
+
+// fieldByName finds a field the way expr does: by its expr tag, else by its
+// name.
+func fieldByName(t reflect.Type, name string) (reflect.StructField, bool) {
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		if !f.IsExported() || f.Anonymous {
+			continue
+		}
+		tag := f.Tag.Get("expr")
+		if tag == "-" {
+			continue
+		}
+		if tag == name || (tag == "" && f.Name == name) {
+			return f, true
+		}
+	}
+	return reflect.StructField{}, false
+}
+
+func sliceOf[T any](get fn[[]T], store func(*frame, T, int)) sliceFn {
+	return sliceFn{
+		elem: reflect.TypeFor[T](),
+		len:  func(f *frame) int { return len(get(f)) },
+		set:  func(f *frame, i, slot int) { store(f, get(f)[i], slot) },
+	}
+}
+
+func (c *fastCompiler) unary(n *ast.UnaryNode) (any, error) {
+	v, err := c.compile(n.Node)
+	if err != nil {
+		return nil, err
+	}
+	switch n.Operator {
+	case "!", "not":
+		if b, ok := v.(fn[bool]); ok {
+			return fn[bool](func(f *frame) bool { return !b(f) }), nil
+		}
+	case "-":
+		switch x := v.(type) {
+		case fn[int]:
+			return fn[int](func(f *frame) int { return -x(f) }), nil
+		case fn[float64]:
+			return fn[float64](func(f *frame) float64 { return -x(f) }), nil
+		}
+	case "+":
+		switch v.(type) {
+		case fn[int], fn[float64]:
+			return v, nil
+		}
+	}
+	return nil, unsupported(n, "unary "+n.Operator)
+}
+
+func (c *fastCompiler) binary(n *ast.BinaryNode) (any, error) {
+	switch n.Operator {
+	case "in":
+		return c.in(n)
+	case "matches":
+		return c.matches(n)
+	}
+	l, err := c.compile(n.Left)
+	if err != nil {
+		return nil, err
+	}
+	r, err := c.compile(n.Right)
+	if err != nil {
+		return nil, err
+	}
+	switch n.Operator {
+	case "&&", "and", "||", "or":
+		lb, ok1 := l.(fn[bool])
+		rb, ok2 := r.(fn[bool])
+		if !ok1 || !ok2 {
+			break
+		}
+		if n.Operator == "&&" || n.Operator == "and" {
+			return fn[bool](func(f *frame) bool { return lb(f) && rb(f) }), nil
+		}
+		return fn[bool](func(f *frame) bool { return lb(f) || rb(f) }), nil
+	case "==", "!=":
+		eq, ok := equal(l, r)
+		if !ok {
+			break
+		}
+		if n.Operator == "!=" {
+			return fn[bool](func(f *frame) bool { return !eq(f) }), nil
+		}
+		return eq, nil
+	case "<", ">", "<=", ">=":
+		if v, ok := compare(n.Operator, l, r); ok {
+			return v, nil
+		}
+	case "+", "-", "*", "/", "%":
+		if v, ok := arithmetic(n.Operator, l, r); ok {
+			return v, nil
+		}
+	case "contains", "startsWith", "endsWith":
+		ls, ok1 := l.(fn[string])
+		rs, ok2 := r.(fn[string])
+		if !ok1 || !ok2 {
+			break
+		}
+		op := map[string]func(string, string) bool{"contains": strings.Contains, "startsWith": strings.HasPrefix, "endsWith": strings.HasSuffix}[n.Operator]
+		return fn[bool](func(f *frame) bool { return op(ls(f), rs(f)) }), nil
+	}
+	return nil, unsupported(n, "operator "+n.Operator+" on these types")
+}
+
+// numbers returns l and r as floats when at least one is a float and both
+// are numbers, as expr's runtime compares and adds an int with a float.
+func numbers(l, r any) (fn[float64], fn[float64], bool) {
+	lf, lok := asFloat(l)
+	rf, rok := asFloat(r)
+	_, lFloat := l.(fn[float64])
+	_, rFloat := r.(fn[float64])
+	return lf, rf, lok && rok && (lFloat || rFloat)
+}
+
+func asFloat(v any) (fn[float64], bool) {
+	switch x := v.(type) {
+	case fn[float64]:
+		return x, true
+	case fn[int]:
+		return func(f *frame) float64 { return float64(x(f)) }, true
+	}
+	return nil, false
+}
+
+func equal(l, r any) (fn[bool], bool) {
+	switch x := l.(type) {
+	case fn[bool]:
+		if y, ok := r.(fn[bool]); ok {
+			return func(f *frame) bool { return x(f) == y(f) }, true
+		}
+	case fn[string]:
+		if y, ok := r.(fn[string]); ok {
+			return func(f *frame) bool { return x(f) == y(f) }, true
+		}
+	case fn[int]:
+		if y, ok := r.(fn[int]); ok {
+			return func(f *frame) bool { return x(f) == y(f) }, true
+		}
+	}
+	if x, y, ok := numbers(l, r); ok {
+		return func(f *frame) bool { return x(f) == y(f) }, true
+	}
+	return nil, false
+}
+
+func compare(op string, l, r any) (fn[bool], bool) {
+	if x, ok := l.(fn[int]); ok {
+		if y, ok := r.(fn[int]); ok {
+			return ordered(op, x, y), true
+		}
+	}
+	if x, ok := l.(fn[string]); ok {
+		if y, ok := r.(fn[string]); ok {
+			return ordered(op, x, y), true
+		}
+	}
+	if x, y, ok := numbers(l, r); ok {
+		return ordered(op, x, y), true
+	}
+	return nil, false
+}
+
+func ordered[T int | float64 | string](op string, x, y fn[T]) fn[bool] {
+	switch op {
+	case "<":
+		return func(f *frame) bool { return x(f) < y(f) }
+	case ">":
+		return func(f *frame) bool { return x(f) > y(f) }
+	case "<=":
+		return func(f *frame) bool { return x(f) <= y(f) }
+	}
+	return func(f *frame) bool { return x(f) >= y(f) }
+}
+
+func arithmetic(op string, l, r any) (any, bool) {
+	if op == "/" {
+		// expr divides as float whatever the operands.
+		x, xok := asFloat(l)
+		y, yok := asFloat(r)
+		if !xok || !yok {
+			return nil, false
+		}
+		return fn[float64](func(f *frame) float64 { return x(f) / y(f) }), true
+	}
+	if x, ok := l.(fn[string]); ok && op == "+" {
+		if y, ok := r.(fn[string]); ok {
+			return fn[string](func(f *frame) string { return x(f) + y(f) }), true
+		}
+	}
+	if x, ok := l.(fn[int]); ok {
+		if y, ok := r.(fn[int]); ok {
+			switch op {
+			case "+":
+				return fn[int](func(f *frame) int { return x(f) + y(f) }), true
+			case "-":
+				return fn[int](func(f *frame) int { return x(f) - y(f) }), true
+			case "*":
+				return fn[int](func(f *frame) int { return x(f) * y(f) }), true
+			case "%":
+				// A zero divisor panics, and the VM then reports it.
+				return fn[int](func(f *frame) int { return x(f) % y(f) }), true
+			}
+		}
+	}
+	if x, y, ok := numbers(l, r); ok {
+		switch op {
+		case "+":
+			return fn[float64](func(f *frame) float64 { return x(f) + y(f) }), true
+		case "-":
+			return fn[float64](func(f *frame) float64 { return x(f) - y(f) }), true
+		case "*":
+			return fn[float64](func(f *frame) float64 { return x(f) * y(f) }), true
+		}
+	}
+	return nil, false
+}
+
+// in compiles x in [constants] (which expr's optimiser has turned into a
+// set) and x in a slice field.
+func (c *fastCompiler) in(n *ast.BinaryNode) (any, error) {
+	l, err := c.compile(n.Left)
+	if err != nil {
+		return nil, err
+	}
+	if k, ok := n.Right.(*ast.ConstantNode); ok {
+		switch set := k.Value.(type) {
+		case map[string]struct{}:
+			if x, ok := l.(fn[string]); ok {
+				return fn[bool](func(f *frame) bool { _, ok := set[x(f)]; return ok }), nil
+			}
+		case map[int]struct{}:
+			if x, ok := l.(fn[int]); ok {
+				return fn[bool](func(f *frame) bool { _, ok := set[x(f)]; return ok }), nil
+			}
+		}
+		return nil, unsupported(n, "in on this constant")
+	}
+	r, err := c.compile(n.Right)
+	if err != nil {
+		return nil, err
+	}
+	s, ok := r.(sliceFn)
+	if !ok {
+		return nil, unsupported(n, "in on a non-slice")
+	}
+	// The element is compared through a predicate slot, as any() would.
+	el := scopeVar{t: s.elem, slot: c.newSlot(s.elem)}
+	elem, err := c.slot(n, el)
+	if err != nil {
+		return nil, err
+	}
+	eq, ok := equal(elem, l)
+	if !ok {
+		return nil, unsupported(n, "in on a slice of this type")
+	}
+	return s.until(el.slot, eq, true), nil
+}
+
+func (c *fastCompiler) matches(n *ast.BinaryNode) (any, error) {
+	pattern, ok := n.Right.(*ast.StringNode)
+	if !ok {
+		return nil, unsupported(n, "matches with a computed pattern")
+	}
+	re, err := regexp.Compile(pattern.Value)
+	if err != nil {
+		return nil, unsupported(n, err.Error())
+	}
+	l, err := c.compile(n.Left)
+	if err != nil {
+		return nil, err
+	}
+	x, ok := l.(fn[string])
+	if !ok {
+		return nil, unsupported(n, "matches on a non-string")
+	}
+	return fn[bool](func(f *frame) bool { return re.MatchString(x(f)) }), nil
+}
+
+func (c *fastCompiler) conditional(n *ast.ConditionalNode) (any, error) {
+	cond, err := c.compile(n.Cond)
+	if err != nil {
+		return nil, err
+	}
+	a, err := c.compile(n.Exp1)
+	if err != nil {
+		return nil, err
+	}
+	b, err := c.compile(n.Exp2)
+	if err != nil {
+		return nil, err
+	}
+	cb, ok := cond.(fn[bool])
+	if !ok {
+		return nil, unsupported(n, "condition not a bool")
+	}
+	switch x := a.(type) {
+	case fn[bool]:
+		if y, ok := b.(fn[bool]); ok {
+			return choose(cb, x, y), nil
+		}
+	case fn[int]:
+		if y, ok := b.(fn[int]); ok {
+			return choose(cb, x, y), nil
+		}
+	case fn[float64]:
+		if y, ok := b.(fn[float64]); ok {
+			return choose(cb, x, y), nil
+		}
+	case fn[string]:
+		if y, ok := b.(fn[string]); ok {
+			return choose(cb, x, y), nil
+		}
+	}
+	return nil, unsupported(n, "branches of different types")
+}
+
+func choose[T any](cond fn[bool], a, b fn[T]) fn[T] {
+	return func(f *frame) T {
+		if cond(f) {
+			return a(f)
+		}
+		return b(f)
+	}
+}
+
+func (c *fastCompiler) newSlot(t reflect.Type) int {
+	var p *int
+	switch {
+	case t == typeBool:
+		p = &c.n.bools
+	case t == typeInt:
+		p = &c.n.ints
+	case t == typeFloat:
+		p = &c.n.floats
+	case t == typeString:
+		p = &c.n.strs
+	default:
+		p = &c.n.ptrs
+	}
+	*p++
+	return *p - 1
+}
+
+// let compiles let name = value; expr.
+func (c *fastCompiler) let(n *ast.VariableDeclaratorNode) (any, error) {
+	v, err := c.compile(n.Value)
+	if err != nil {
+		return nil, err
+	}
+	t := n.Value.Type()
+	sv := scopeVar{name: n.Name, t: t, slot: c.newSlot(t)}
+	store, err := storeIn(n, v, sv)
+	if err != nil {
+		return nil, err
+	}
+	c.scope = append(c.scope, sv)
+	body, err := c.compile(n.Expr)
+	c.scope = c.scope[:len(c.scope)-1]
+	if err != nil {
+		return nil, err
+	}
+	switch b := body.(type) {
+	case fn[bool]:
+		return then(store, b), nil
+	case fn[int]:
+		return then(store, b), nil
+	case fn[float64]:
+		return then(store, b), nil
+	case fn[string]:
+		return then(store, b), nil
+	}
+	return nil, unsupported(n, "let body of this type")
+}
+
+func then[T any](first func(*frame), body fn[T]) fn[T] {
+	return func(f *frame) T { first(f); return body(f) }
+}
+
+// storeIn returns the closure that evaluates v into the variable's slot.
+func storeIn(n ast.Node, v any, sv scopeVar) (func(*frame), error) {
+	i := sv.slot
+	switch x := v.(type) {
+	case fn[bool]:
+		return func(f *frame) { f.bools[i] = x(f) }, nil
+	case fn[int]:
+		return func(f *frame) { f.ints[i] = x(f) }, nil
+	case fn[float64]:
+		return func(f *frame) { f.floats[i] = x(f) }, nil
+	case fn[string]:
+		return func(f *frame) { f.strs[i] = x(f) }, nil
+	case structFn:
+		if isStructPtr(sv.t) {
+			return func(f *frame) { f.ptrs[i] = x.addr(f) }, nil
+		}
+	}
+	return nil, unsupported(n, fmt.Sprintf("variable of type %v", sv.t))
+}
+
+// call compiles the pack's helper functions. The list functions find their
+// list once, here: listCheck has made sure the name is a literal string of
+// a list the pack declares.
+func (c *fastCompiler) call(n *ast.CallNode) (any, error) {
+	callee, ok := n.Callee.(*ast.IdentifierNode)
+	if !ok {
+		return nil, unsupported(n, "computed callee")
+	}
+	for _, v := range c.scope {
+		if v.name == callee.Value {
+			return nil, unsupported(n, "call of a variable")
+		}
+	}
+	_, isList := listFuncs[callee.Value]
+	args := make([]any, len(n.Arguments))
+	for i, a := range n.Arguments {
+		if isList && i == 0 {
+			continue // the list's name, resolved below
+		}
+		v, err := c.compile(a)
+		if err != nil {
+			return nil, err
+		}
+		args[i] = v
+	}
+	switch callee.Value {
+	case "in_list", "has_term", "term", "has_prefix":
+		name, ok := n.Arguments[0].(*ast.StringNode)
+		if !ok || len(args) != 2 {
+			return nil, unsupported(n, "list function without a literal list name")
+		}
+		list := c.lists[name.Value]
+		arg, ok := args[1].(fn[string])
+		if list == nil || !ok {
+			return nil, unsupported(n, "unknown list or non-string argument")
+		}
+		switch callee.Value {
+		case "in_list":
+			return fn[bool](func(f *frame) bool { return list.contains(arg(f)) }), nil
+		case "has_term":
+			return fn[bool](func(f *frame) bool { return list.hasTerm(arg(f)) }), nil
+		case "term":
+			return fn[string](func(f *frame) string { return list.term(arg(f)) }), nil
+		default:
+			return fn[bool](func(f *frame) bool { return list.hasPrefix(arg(f)) }), nil
+		}
+	case "cents":
+		if x, ok := asFloat(one(args)); ok {
+			return fn[int](func(f *frame) int { return cents(x(f)) }), nil
+		}
+	case "repeated":
+		if x, ok := one(args).(fn[string]); ok {
+			return fn[bool](func(f *frame) bool { return repeated(x(f)) }), nil
+		}
+	}
+	return nil, unsupported(n, "call of "+callee.Value)
+}
+
+func one(args []any) any {
+	if len(args) != 1 {
+		return nil
+	}
+	return args[0]
+}
+
+// builtin compiles len, int, float and the predicate builtins any, all,
+// none, one and count.
+func (c *fastCompiler) builtin(n *ast.BuiltinNode) (any, error) {
+	if n.Map != nil {
+		return nil, unsupported(n, "folded map")
+	}
+	switch n.Name {
+	case "len", "int", "float":
+		if len(n.Arguments) != 1 {
+			break
+		}
+		v, err := c.compile(n.Arguments[0])
+		if err != nil {
+			return nil, err
+		}
+		switch x := v.(type) {
+		case fn[string]:
+			if n.Name == "len" {
+				return fn[int](func(f *frame) int { return len(x(f)) }), nil
+			}
+		case sliceFn:
+			if n.Name == "len" {
+				return x.len, nil
+			}
+		case fn[int]:
+			switch n.Name {
+			case "int":
+				return x, nil
+			case "float":
+				return fn[float64](func(f *frame) float64 { return float64(x(f)) }), nil
+			}
+		case fn[float64]:
+			switch n.Name {
+			case "int":
+				return fn[int](func(f *frame) int { return int(x(f)) }), nil
+			case "float":
+				return x, nil
+			}
+		}
+	case "any", "all", "none", "one", "count":
+		return c.predicate(n)
+	}
+	return nil, unsupported(n, "builtin "+n.Name)
+}
+
+// predicate compiles any, all, none, one and count over a slice.
+func (c *fastCompiler) predicate(n *ast.BuiltinNode) (any, error) {
+	if len(n.Arguments) != 2 {
+		return nil, unsupported(n, n.Name+" without a predicate")
+	}
+	pred, ok := n.Arguments[1].(*ast.PredicateNode)
+	if !ok {
+		return nil, unsupported(n, n.Name+" without a predicate")
+	}
+	v, err := c.compile(n.Arguments[0])
+	if err != nil {
+		return nil, err
+	}
+	s, ok := v.(sliceFn)
+	if !ok {
+		return nil, unsupported(n, n.Name+" over a non-slice")
+	}
+	el := scopeVar{t: s.elem, slot: c.newSlot(s.elem)}
+	c.scope = append(c.scope, el)
+	body, err := c.compile(pred.Node)
+	c.scope = c.scope[:len(c.scope)-1]
+	if err != nil {
+		return nil, err
+	}
+	b, ok := body.(fn[bool])
+	if !ok {
+		return nil, unsupported(n, "predicate not a bool")
+	}
+	switch n.Name {
+	case "any":
+		return s.until(el.slot, b, true), nil
+	case "all":
+		return s.until(el.slot, b, false), nil
+	case "none":
+		anyOf := s.until(el.slot, b, true)
+		return fn[bool](func(f *frame) bool { return !anyOf(f) }), nil
+	}
+	slot := el.slot
+	count := func(f *frame, limit int) int {
+		hits := 0
+		for i, n := 0, s.len(f); i < n && hits < limit; i++ {
+			s.set(f, i, slot)
+			if b(f) {
+				hits++
+			}
+		}
+		return hits
+	}
+	if n.Name == "one" {
+		// Like expr, one stops at the second hit.
+		return fn[bool](func(f *frame) bool { return count(f, 2) == 1 }), nil
+	}
+	return fn[int](func(f *frame) int { return count(f, math.MaxInt) }), nil
+}
+
+// until returns whether some element (want true) or every element (want
+// false) satisfies p, stopping at the first element that settles it, as
+// expr's any and all do.
+func (s sliceFn) until(slot int, p fn[bool], want bool) fn[bool] {
+	return func(f *frame) bool {
+		for i, n := 0, s.len(f); i < n; i++ {
+			s.set(f, i, slot)
+			if p(f) == want {
+				return want
+			}
+		}
+		return !want
+	}
+}

@@ -1,0 +1,242 @@
+package rules
+
+import (
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/expr-lang/expr"
+	"github.com/expr-lang/expr/vm"
+
+	"github.com/parcelguard/parcelguard/manifest"
+	"github.com/parcelguard/parcelguard/synth"
+)
+
+// generated decodes n generated parcels of every pattern and defect and
+// calls check with the machine loaded for each.
+func generated(t *testing.T, set *Set, n int, check func(m *Machine, raw []byte)) {
+	t.Helper()
+	now := time.Date(2026, 11, 21, 0, 0, 0, 0, time.UTC)
+	g := synth.New(synth.Config{Seed: 11, PatternShare: 0.3, DeficientShare: 0.3, Start: now.Add(-24 * time.Hour), Span: 24 * time.Hour})
+	var (
+		dec manifest.Decoder
+		p   manifest.Parcel
+		m   Machine
+	)
+	decoded := 0
+	for i := 0; i < n; i++ {
+		raw := g.Next(nil)
+		if err := dec.Decode(raw, now, &p); err != nil {
+			continue
+		}
+		decoded++
+		m.Load(set, &p)
+		check(&m, raw)
+	}
+	if decoded < n*9/10 {
+		t.Fatalf("only %d of %d generated parcels decoded", decoded, n)
+	}
+}
+
+// TestFastAgrees checks, for every rule of the default pack, its closure
+// against its own VM program and against the program that evaluates all
+// rules at once, over generated parcels; and that MatchAll agrees with them.
+func TestFastAgrees(t *testing.T) {
+	set, err := Load(Default, LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range set.Rules {
+		if r.fast == nil {
+			_, _, err := compileFast(r.when.Node(), set.lists)
+			t.Errorf("rule %s has no closure and runs on the VM: %v", r.ID, err)
+		}
+	}
+	all := set.combine(set.Rules, DefaultMaxNodes)
+	if all == nil {
+		t.Fatal("the default pack's rules do not combine into one program")
+	}
+	var fired []bool
+	fires := 0
+	generated(t, set, 5000, func(m *Machine, raw []byte) {
+		out, err := m.vm.Run(all, &m.env)
+		if err != nil {
+			t.Fatalf("combined program: %v", err)
+		}
+		res := out.([]any)
+		fired, _ = m.MatchAll(fired)
+		for j, r := range set.Rules {
+			want, err := m.matchVM(r)
+			if err != nil {
+				t.Fatalf("rule %s: %v", r.ID, err)
+			}
+			got, ok := m.runFast(r.fast)
+			if !ok || got != want || res[j] != want || fired[j] != want {
+				t.Fatalf("rule %s: VM %v, closure %v (ok %v), combined %v, MatchAll %v\n%s", r.ID, want, got, ok, res[j], fired[j], raw)
+			}
+			if want {
+				fires++
+			}
+		}
+	})
+	if fires < 1000 {
+		t.Errorf("only %d rule hits over 5000 parcels; the comparison proves little", fires)
+	}
+}
+
+// TestFastConstructs compiles expressions covering every construct the
+// closures handle and checks each against expr's VM over generated parcels.
+func TestFastConstructs(t *testing.T) {
+	set, err := Load(Default, LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	exprs := []string{
+		`gross_weight_kg > 1`,
+		`gross_weight_kg * 2 >= declared_value / 3 - 1.5`,
+		`total_quantity + 1 > max_quantity * 2 - amendment`,
+		`total_quantity % 3 == 1`,
+		`total_quantity / 2 > 1.5`,
+		`max_quantity == gross_weight_kg || max_quantity != value_eur`,
+		`max_quantity < value_eur && value_eur <= total_quantity * 100`,
+		`-declared_value < -10 && +total_quantity > 0 && -max_quantity < 0`,
+		`declared_value + total_quantity > 40`,
+		`declared_value / (gross_weight_kg - gross_weight_kg) > 1`,
+		`sender.country + "-" + recipient.country == origin_country + "-" + destination_country`,
+		`sender.country < recipient.country || sender.name >= "M"`,
+		`category in ["gift", "documents"]`,
+		`category not in ["gift", "documents", "sale_of_goods"]`,
+		`max_quantity in [1, 2, 3]`,
+		`49 in hs_chapters || 30 in hs_chapters`,
+		`"MISSING_SENDER_PHONE" in quality`,
+		`value_eur in hs_chapters`,
+		`!(category == "gift") and not s10.valid or s10.check_ok`,
+		`sender.name matches "^[A-Z][a-z]+ [A-Z]"`,
+		`descriptions contains "tea" || item_id startsWith "RR" || item_id endsWith "CN"`,
+		`len(contents) > 1 && len(descriptions) > 20 && len(quality) == 0`,
+		`len(hs_chapters) == len(contents)`,
+		`int(gross_weight_kg) >= 1 || float(total_quantity) > 2.5 || int(total_quantity) == 1`,
+		`all(contents, .value > 0)`,
+		`none(contents, .hs_chapter == 30)`,
+		`one(contents, .quantity > 1)`,
+		`count(contents, .net_weight_kg > 0.1) >= 2`,
+		`count(quality, # startsWith "MISSING") > 1`,
+		`any(hs_chapters, # == 30 || # == 29)`,
+		`any(contents, let d = .description; any(quality, len(#) > len(d)))`,
+		`any(contents, .origin_country != origin_country && any(contents, .origin_country == origin_country))`,
+		`let w = gross_weight_kg; let n = total_quantity; let s = s10.valid; let c = category; (w > 1 || n > 3) == s || c == "gift"`,
+		`(category == "gift" ? value_eur : declared_value) > 20`,
+		`(s10.form ? "post" : operator_kind) == "post"`,
+		`(gross_weight_kg > 1 ? 2 : 1) == 2`,
+		`gross_weight_kg > 1 ? s10.form : s10.valid`,
+		`cents(declared_value) == 99 || cents(gross_weight_kg) == 50`,
+		`repeated(sender.name) || repeated(recipient.postcode)`,
+		`term("medicine_terms", descriptions) != "" || has_term("vague_terms", descriptions)`,
+		`has_prefix("hs_of_concern", "2933") && any(contents, has_prefix("hs_of_concern", .hs_code))`,
+		`in_list("origins_cocaine", origin_country) || in_list("disposable_email_domains", sender.email_domain)`,
+		`data_delay_hours < 0 || amendment > 0`,
+		`sender.locker || recipient.locker || sender.name_tokens == 1 || recipient.phone_international`,
+		`value_known && value_per_kg_eur < 3 && contents_value != declared_value && net_weight_kg < gross_weight_kg`,
+	}
+	// Expressions outside the closures, which must run on the VM.
+	fallback := []string{
+		`posted_at < received_at`,
+		`sprintf("%d", amendment) == "0"`,
+		`len(contents) > 0 && contents[0].value > 1`,
+		`first(contents)?.value > 1`,
+		`lower(sender.name) == "x"`,
+		`max_quantity ** 2 > 4`,
+		`(total_quantity > 1 ? 1 : "one") == 1`,
+		`sum(map(contents, .value)) > 1`,
+		`let first_line = contents[0]; true`,
+	}
+	compile := func(src string) (*exprProgram, error) {
+		lists := &listCheck{lists: set.lists}
+		prog, err := expr.Compile(src, append(set.functions(), expr.Env(Env{}), expr.AsBool(), expr.Patch(lists))...)
+		if err != nil {
+			return nil, err
+		}
+		fast, n, err := compileFast(prog.Node(), set.lists)
+		return &exprProgram{prog: prog, fast: fast, slots: n}, err
+	}
+	for _, src := range fallback {
+		if _, err := compile(src); !errors.Is(err, errUnsupported) {
+			t.Errorf("compileFast(%s) = %v; want a fallback to the VM", src, err)
+		}
+	}
+	var progs []*exprProgram
+	for _, src := range exprs {
+		p, err := compile(src)
+		if err != nil {
+			t.Fatalf("compileFast(%s): %v", src, err)
+		}
+		p.src = src
+		progs = append(progs, p)
+	}
+	truths := make([]int, len(progs))
+	generated(t, set, 3000, func(m *Machine, raw []byte) {
+		for i, p := range progs {
+			m.frame.size(p.slots)
+			out, err := m.vm.Run(p.prog, &m.env)
+			if err != nil {
+				t.Fatalf("%s: VM: %v", p.src, err)
+			}
+			got, ok := m.runFast(p.fast)
+			if !ok || got != out.(bool) {
+				t.Fatalf("%s: closure %v (ok %v), VM %v\n%s", p.src, got, ok, out, raw)
+			}
+			if got {
+				truths[i]++
+			}
+		}
+	})
+	// An expression that is always or never true proves little.
+	for i, p := range progs {
+		if truths[i] == 0 {
+			t.Errorf("%s: never true over the generated parcels", p.src)
+		}
+	}
+}
+
+type exprProgram struct {
+	src   string
+	prog  *vm.Program
+	fast  fn[bool]
+	slots slots
+}
+
+// TestFastPanicFallsBack checks that a closure that panics leaves the
+// answer, and the error, to the VM, and that the other rules still run.
+func TestFastPanicFallsBack(t *testing.T) {
+	set, err := Load(pack(`rules:
+  - id: DIVIDES
+    title: divides by zero
+    description: modulo of zero
+    when: total_quantity % (max_quantity - max_quantity) == 0
+    score: 10
+  - id: AFTER
+    title: runs after
+    description: fires always
+    when: total_quantity >= 0
+    score: 10
+`), LoadOptions{SkipTests: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range set.Rules {
+		if r.fast == nil {
+			t.Fatalf("rule %s has no closure", r.ID)
+		}
+	}
+	generated(t, set, 20, func(m *Machine, _ []byte) {
+		if _, err := m.Match(set.Rules[0]); err == nil || !strings.Contains(err.Error(), "DIVIDES") {
+			t.Fatalf("Match(DIVIDES) error = %v; want the VM's error naming the rule", err)
+		}
+		fired, errs := m.MatchAll(nil)
+		if !reflect.DeepEqual(fired, []bool{false, true}) || len(errs) != 1 {
+			t.Fatalf("MatchAll = %v, %v; want [false true] and one error", fired, errs)
+		}
+	})
+}
