@@ -58,6 +58,10 @@ type Env struct {
 	// items backs Contents. Contents holds pointers because expr boxes
 	// every element it touches: a pointer boxes for free, a struct does not.
 	items []ItemEnv
+	// text and ends are the buffer Descriptions is built in and where each
+	// line's words end in it.
+	text []byte
+	ends []int
 }
 
 // PartyEnv is a sender or recipient in the rule environment.
@@ -107,6 +111,7 @@ type S10Env struct {
 // that keeps one Env allocates little per parcel.
 func (e *Env) fill(p *manifest.Parcel, s *Set) {
 	contents, chapters, quality, items := e.Contents[:0], e.HSChapters[:0], e.Quality[:0], e.items[:0]
+	text, ends := e.text[:0], e.ends[:0]
 	*e = Env{
 		ItemID:             p.ItemID,
 		Operator:           p.Operator,
@@ -140,18 +145,22 @@ func (e *Env) fill(p *manifest.Parcel, s *Set) {
 			Country: p.S10.Country,
 		},
 	}
-	e.Sender.fill(&p.Sender, s, s.uses["sender.address"] || s.uses["sender.locker"])
-	e.Recipient.fill(&p.Recipient, s, s.uses["recipient.address"] || s.uses["recipient.locker"])
+	e.Sender.fill(&p.Sender, s, s.senderAddress)
+	e.Recipient.fill(&p.Recipient, s, s.recipientAddress)
 
-	var text []byte
+	// The lines' folded words are cut from the one string that joins them
+	// all, rather than allocated line by line.
 	for i := range p.Contents {
 		it := &p.Contents[i]
-		words := string(manifest.FoldText(nil, it.Description))
+		if i > 0 {
+			text = append(text, " / "...)
+		}
+		text = manifest.FoldText(text, it.Description)
+		ends = append(ends, len(text))
 		hs := digitsOnly(it.HSCode)
 		chapter := hsChapter(hs)
 		items = append(items, ItemEnv{
 			Description:   it.Description,
-			Words:         words,
 			Quantity:      it.Quantity,
 			NetWeightKg:   it.NetWeightKg,
 			Value:         it.Value,
@@ -166,16 +175,16 @@ func (e *Env) fill(p *manifest.Parcel, s *Set) {
 		e.NetWeightKg += it.NetWeightKg
 		e.TotalQuantity += it.Quantity
 		e.MaxQuantity = max(e.MaxQuantity, it.Quantity)
-		if i > 0 {
-			text = append(text, " / "...)
-		}
-		text = append(text, words...)
 	}
+	e.text, e.ends = text, ends
+	e.Descriptions = string(text)
+	start := 0
 	for i := range items {
+		items[i].Words = e.Descriptions[start:ends[i]]
+		start = ends[i] + len(" / ")
 		contents = append(contents, &items[i])
 	}
 	e.Contents, e.HSChapters, e.items = contents, chapters, items
-	e.Descriptions = string(text)
 
 	for _, f := range p.Quality {
 		quality = append(quality, f.Code)

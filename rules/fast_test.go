@@ -66,6 +66,11 @@ func TestFastAgrees(t *testing.T) {
 			t.Fatalf("combined program: %v", err)
 		}
 		res := out.([]any)
+		for _, it := range m.env.Contents {
+			if want := string(manifest.FoldText(nil, it.Description)); it.Words != want {
+				t.Fatalf("words of %q = %q; want %q", it.Description, it.Words, want)
+			}
+		}
 		fired, _ = m.MatchAll(fired)
 		for j, r := range set.Rules {
 			want, err := m.matchVM(r)

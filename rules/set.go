@@ -41,8 +41,12 @@ type Set struct {
 	// slots is the most slots any rule's closures need.
 	slots   slots
 	helpers helpers
-	// uses holds the environment paths the pack's expressions read.
-	uses map[string]bool
+	// uses holds the environment paths the pack's expressions read;
+	// senderAddress and recipientAddress say whether they read a party's
+	// folded address or locker check, which cost more than the rest of the
+	// party together.
+	uses                            map[string]bool
+	senderAddress, recipientAddress bool
 }
 
 // Lists returns the pack's lists sorted by name.
