@@ -85,6 +85,10 @@ func (l *loader) compileRule(name string, ry *ruleYAML) *Rule {
 		if r.explain, ok = l.compileExpr(name, r.ID, "explain", &ry.Explain, expr.AsKind(reflect.String)); !ok {
 			return nil
 		}
+		if fast, n, err := compileFastAs[string](r.explain.Node(), l.set.lists); err == nil {
+			r.fastExplain = fast
+			l.set.slots.grow(n)
+		}
 	}
 	for _, t := range ry.Tests {
 		if t.Fires == nil {

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode/utf8"
 	"unsafe"
 
 	"github.com/expr-lang/expr/ast"
@@ -116,14 +117,20 @@ type fastCompiler struct {
 // compileFast returns the closure for a checked when expression, or an error
 // wrapping errUnsupported when it uses something the closures do not cover.
 func compileFast(tree ast.Node, lists map[string]*List) (fn[bool], slots, error) {
+	return compileFastAs[bool](tree, lists)
+}
+
+// compileFastAs is compileFast for an expression of type T: bool for a
+// when, string for an explain.
+func compileFastAs[T any](tree ast.Node, lists map[string]*List) (fn[T], slots, error) {
 	c := &fastCompiler{lists: lists}
 	v, err := c.compile(tree)
 	if err != nil {
 		return nil, slots{}, err
 	}
-	b, ok := v.(fn[bool])
+	b, ok := v.(fn[T])
 	if !ok {
-		return nil, slots{}, unsupported(tree, "the expression is not a bool")
+		return nil, slots{}, unsupported(tree, fmt.Sprintf("the expression is not a %v", reflect.TypeFor[T]()))
 	}
 	return b, c.n, nil
 }
@@ -774,6 +781,38 @@ func (c *fastCompiler) call(n *ast.CallNode) (any, error) {
 		default:
 			return fn[bool](func(f *frame) bool { return list.hasPrefix(arg(f)) }), nil
 		}
+	case "sprintf":
+		// As the VM's sprintf: each argument boxed as its own type.
+		if len(args) == 0 {
+			break
+		}
+		format, ok := args[0].(fn[string])
+		boxes := make([]fn[any], len(args)-1)
+		for i, a := range args[1:] {
+			if boxes[i] = boxed(a); boxes[i] == nil {
+				ok = false
+			}
+		}
+		if !ok {
+			break
+		}
+		return fn[string](func(f *frame) string {
+			a := make([]any, len(boxes))
+			for i, b := range boxes {
+				a[i] = b(f)
+			}
+			return fmt.Sprintf(format(f), a...)
+		}), nil
+	case "money", "kg":
+		// The VM's money and kg take a float64 and nothing else.
+		x, ok := one(args).(fn[float64])
+		if !ok {
+			break
+		}
+		if callee.Value == "money" {
+			return fn[string](func(f *frame) string { return money(x(f)) }), nil
+		}
+		return fn[string](func(f *frame) string { return kg(x(f)) }), nil
 	case "cents":
 		if x, ok := asFloat(one(args)); ok {
 			return fn[int](func(f *frame) int { return cents(x(f)) }), nil
@@ -784,6 +823,22 @@ func (c *fastCompiler) call(n *ast.CallNode) (any, error) {
 		}
 	}
 	return nil, unsupported(n, "call of "+callee.Value)
+}
+
+// boxed returns v's value as an any of its own type, or nil when v is not
+// a scalar.
+func boxed(v any) fn[any] {
+	switch x := v.(type) {
+	case fn[bool]:
+		return func(f *frame) any { return x(f) }
+	case fn[int]:
+		return func(f *frame) any { return x(f) }
+	case fn[float64]:
+		return func(f *frame) any { return x(f) }
+	case fn[string]:
+		return func(f *frame) any { return x(f) }
+	}
+	return nil
 }
 
 func one(args []any) any {
@@ -811,7 +866,8 @@ func (c *fastCompiler) builtin(n *ast.BuiltinNode) (any, error) {
 		switch x := v.(type) {
 		case fn[string]:
 			if n.Name == "len" {
-				return fn[int](func(f *frame) int { return len(x(f)) }), nil
+				// expr counts a string's length in characters.
+				return fn[int](func(f *frame) int { return utf8.RuneCountInString(x(f)) }), nil
 			}
 		case sliceFn:
 			if n.Name == "len" {
@@ -887,7 +943,7 @@ func (c *fastCompiler) predicate(n *ast.BuiltinNode) (any, error) {
 		return hits
 	}
 	if n.Name == "one" {
-		// Like expr, one stops at the second hit.
+		// Stopping at the second hit gives the answer expr gives.
 		return fn[bool](func(f *frame) bool { return count(f, 2) == 1 }), nil
 	}
 	return fn[int](func(f *frame) int { return count(f, math.MaxInt) }), nil

@@ -54,6 +54,15 @@ func TestFastAgrees(t *testing.T) {
 			t.Errorf("rule %s has no closure and runs on the VM: %v", r.ID, err)
 		}
 	}
+	explained := 0
+	for _, r := range set.Rules {
+		if r.fastExplain != nil {
+			explained++
+		}
+	}
+	if explained < len(set.Rules)*3/4 {
+		t.Errorf("only %d of %d explanations have closures", explained, len(set.Rules))
+	}
 	all := set.combine(set.Rules, DefaultMaxNodes)
 	if all == nil {
 		t.Fatal("the default pack's rules do not combine into one program")
@@ -83,6 +92,14 @@ func TestFastAgrees(t *testing.T) {
 			}
 			if want {
 				fires++
+			}
+			if r.fastExplain == nil {
+				continue
+			}
+			out, err := m.vm.Run(r.explain, &m.env)
+			text, ok := runFastAs(m, r.fastExplain)
+			if (err == nil) != ok || err == nil && text != out.(string) {
+				t.Fatalf("explanation of %s: VM %q (%v), closure %q (ok %v)\n%s", r.ID, out, err, text, ok, raw)
 			}
 		}
 	})
@@ -122,6 +139,7 @@ func TestFastConstructs(t *testing.T) {
 		`descriptions contains "tea" || item_id startsWith "RR" || item_id endsWith "CN"`,
 		`len(contents) > 1 && len(descriptions) > 20 && len(quality) == 0`,
 		`len(hs_chapters) == len(contents)`,
+		`len(sender.name) == 11 || len(recipient.street) == 14`,
 		`int(gross_weight_kg) >= 1 || float(total_quantity) > 2.5 || int(total_quantity) == 1`,
 		`all(contents, .value > 0)`,
 		`none(contents, .hs_chapter == 30)`,
@@ -143,12 +161,15 @@ func TestFastConstructs(t *testing.T) {
 		`in_list("origins_cocaine", origin_country) || in_list("disposable_email_domains", sender.email_domain)`,
 		`data_delay_hours < 0 || amendment > 0`,
 		`sender.locker || recipient.locker || sender.name_tokens == 1 || recipient.phone_international`,
+		`len(sprintf("%s %d %.1f %v %q", category, amendment, gross_weight_kg, s10.valid, sender.name)) > 30`,
+		`money(value_eur) + " / " + kg(gross_weight_kg) + kg(2) contains ".5"`,
 		`value_known && value_per_kg_eur < 3 && contents_value != declared_value && net_weight_kg < gross_weight_kg`,
 	}
 	// Expressions outside the closures, which must run on the VM.
 	fallback := []string{
 		`posted_at < received_at`,
-		`sprintf("%d", amendment) == "0"`,
+		`join(map(contents, .description), "; ") != ""`,
+		`money(total_quantity) == "1.00"`,
 		`len(contents) > 0 && contents[0].value > 1`,
 		`first(contents)?.value > 1`,
 		`lower(sender.name) == "x"`,

@@ -80,9 +80,11 @@ type Rule struct {
 
 	when    *vm.Program
 	explain *vm.Program
-	// fast is when compiled to closures; nil when it uses something the
-	// closures do not cover, and the VM runs it.
-	fast fn[bool]
+	// fast and fastExplain are when and explain compiled to closures; nil
+	// when they use something the closures do not cover, and the VM runs
+	// them.
+	fast        fn[bool]
+	fastExplain fn[string]
 }
 
 // ActiveAt reports whether t falls inside the rule's validity window.
@@ -149,13 +151,16 @@ func (m *Machine) matchVM(r *Rule) (bool, error) {
 // runFast runs a rule's closure. A closure that panics is not trusted (ok
 // false): the caller runs the rule on the VM, which reports the fault as
 // the rule's error.
-func (m *Machine) runFast(when fn[bool]) (fired, ok bool) {
+func (m *Machine) runFast(when fn[bool]) (fired, ok bool) { return runFastAs(m, when) }
+
+func runFastAs[T any](m *Machine, f fn[T]) (v T, ok bool) {
 	defer func() {
 		if recover() != nil {
-			fired, ok = false, false
+			var zero T
+			v, ok = zero, false
 		}
 	}()
-	return when(&m.frame), true
+	return f(&m.frame), true
 }
 
 // MatchAll evaluates every rule of the loaded set and stores in fired
@@ -220,6 +225,11 @@ func (m *Machine) Explain(r *Rule) string {
 	if r.explain == nil {
 		return r.Title
 	}
+	if r.fastExplain != nil {
+		if s, ok := runFastAs(m, r.fastExplain); ok && s != "" {
+			return s
+		}
+	}
 	out, err := m.vm.Run(r.explain, &m.env)
 	if s, ok := out.(string); ok && err == nil && s != "" {
 		return s
@@ -253,16 +263,20 @@ func (s *Set) bindHelpers() {
 func (s *Set) functions() []expr.Option {
 	return []expr.Option{
 		expr.Function("money", func(p ...any) (any, error) {
-			return strconv.FormatFloat(p[0].(float64), 'f', 2, 64), nil
+			return money(p[0].(float64)), nil
 		}, new(func(float64) string)),
 		expr.Function("kg", func(p ...any) (any, error) {
-			return strconv.FormatFloat(p[0].(float64), 'f', 3, 64) + " kg", nil
+			return kg(p[0].(float64)), nil
 		}, new(func(float64) string)),
 		expr.Function("sprintf", func(p ...any) (any, error) {
 			return fmt.Sprintf(p[0].(string), p[1:]...), nil
 		}, new(func(string, ...any) string)),
 	}
 }
+
+// money and kg are the rule functions money(x) and kg(x).
+func money(x float64) string { return strconv.FormatFloat(x, 'f', 2, 64) }
+func kg(x float64) string    { return strconv.FormatFloat(x, 'f', 3, 64) + " kg" }
 
 // cents is the rule function cents(x).
 func cents(x float64) int { return int(math.Round(x*100)) % 100 }
