@@ -231,8 +231,8 @@ func (pe *PartyEnv) fill(p *manifest.Party, s *Set, address bool) {
 		return
 	}
 	if p.Street != "" || p.Postcode != "" || p.City != "" {
-		var b []byte
-		b = manifest.FoldText(b, p.Street)
+		var buf [160]byte // most addresses fold within it, saving the regrowth
+		b := manifest.FoldText(buf[:0], p.Street)
 		b = append(b, ' ')
 		b = manifest.FoldText(b, p.Postcode)
 		b = append(b, ' ')
