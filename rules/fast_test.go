@@ -3,6 +3,7 @@ package rules
 import (
 	"errors"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -265,4 +266,30 @@ func TestFastPanicFallsBack(t *testing.T) {
 			t.Fatalf("MatchAll = %v, %v; want [false true] and one error", fired, errs)
 		}
 	})
+}
+
+// TestByteClass checks the table that stands in for patterns like
+// ^[0-9 ]+$ against the regexp engine, and that other patterns are left to
+// the engine.
+func TestByteClass(t *testing.T) {
+	patterns := []string{`^[0-9 ]+$`, `^[a-z]*$`, `^[[:punct:] ]+$`, `^\d+$`, `^[A-Fa-f0-9]+$`}
+	inputs := []string{"", " ", "123", "12 34", "12a", "abc", "ABC", "ÄBC", "12\n", "\n", "...", "?!", "x\xff", "é", "0\x00", "ffEE09", "-_-"}
+	for _, p := range patterns {
+		class, ok := byteClass(p)
+		if !ok {
+			t.Errorf("byteClass(%s) not recognised", p)
+			continue
+		}
+		re := regexp.MustCompile(p)
+		for _, s := range inputs {
+			if got, want := class.matches(s), re.MatchString(s); got != want {
+				t.Errorf("byteClass(%s).matches(%q) = %v; want %v", p, s, got, want)
+			}
+		}
+	}
+	for _, p := range []string{`^[0-9]+`, `[0-9]+$`, `(?m)^[0-9]+$`, `^[0-9]+[a-z]$`, `^[é0-9]+$`, `(?i)^[k]+$`, `^[^0-9]+$x`, `^[0-9]?$`, `^[^a-z]+$`} {
+		if _, ok := byteClass(p); ok {
+			t.Errorf("byteClass(%s) recognised; want it left to the regexp engine", p)
+		}
+	}
 }

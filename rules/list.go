@@ -52,6 +52,20 @@ type List struct {
 	entries  map[string]uint8
 	n        int
 	maxWords int
+	// lens has bit n set when a key of entries is n bytes long (bit 63:
+	// 63 bytes or more). Most values looked up are in no list, and their
+	// length alone tells so without hashing them.
+	lens uint64
+}
+
+func lenBit(n int) uint64 { return 1 << min(n, 63) }
+
+// flags returns key's flags in entries.
+func (l *List) flags(key string) uint8 {
+	if l.lens&lenBit(len(key)) == 0 {
+		return 0
+	}
+	return l.entries[key]
 }
 
 const (
@@ -176,13 +190,16 @@ func (l *List) add(key string) {
 		l.n++
 	}
 	l.entries[key] |= isEntry
+	l.lens |= lenBit(len(key))
 	if l.Kind != KindTerms {
 		return
 	}
 	words := strings.Count(key, " ") + 1
 	l.maxWords = max(l.maxWords, words)
 	if words > 1 {
-		l.entries[key[:strings.IndexByte(key, ' ')]] |= startsPhrase
+		first := key[:strings.IndexByte(key, ' ')]
+		l.entries[first] |= startsPhrase
+		l.lens |= lenBit(len(first))
 	}
 }
 
@@ -192,6 +209,9 @@ func (l *List) contains(value string) bool {
 	if l.Kind == KindTerms && !isFolded(value) {
 		var buf [256]byte
 		folded := manifest.FoldText(buf[:0], value)
+		if l.lens&lenBit(len(folded)) == 0 {
+			return false
+		}
 		return l.entries[string(folded)]&isEntry != 0
 	}
 	switch l.Kind {
@@ -204,7 +224,7 @@ func (l *List) contains(value string) bool {
 			value = manifest.NameKey(value)
 		}
 	}
-	return l.entries[value]&isEntry != 0
+	return l.flags(value)&isEntry != 0
 }
 
 // hasTerm reports whether text contains an entry of a term list on word
@@ -224,7 +244,7 @@ func (l *List) term(text string) string {
 			end += start
 		}
 		word := text[start:end]
-		flags := l.entries[word]
+		flags := l.flags(word)
 		if flags&startsPhrase != 0 {
 			// The longest phrase wins, so that "research chemical" is
 			// reported rather than "research".
@@ -251,7 +271,7 @@ func (l *List) phrase(text string, start, end int) string {
 		} else {
 			end += 1 + next
 		}
-		if l.entries[text[start:end]]&isEntry != 0 {
+		if l.flags(text[start:end])&isEntry != 0 {
 			best = text[start:end]
 		}
 	}
@@ -262,7 +282,7 @@ func (l *List) phrase(text string, start, end int) string {
 func (l *List) hasPrefix(value string) bool {
 	value = upperASCII(value)
 	for i := 1; i <= len(value); i++ {
-		if l.entries[value[:i]]&isEntry != 0 {
+		if l.flags(value[:i])&isEntry != 0 {
 			return true
 		}
 	}
