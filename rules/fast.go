@@ -45,6 +45,8 @@ type frame struct {
 	floats []float64
 	strs   []string
 	ptrs   []unsafe.Pointer
+	// buf is where explanations are rendered (see compileFormat).
+	buf []byte
 }
 
 // slots counts the slots a rule's closures need, by kind.
@@ -838,6 +840,11 @@ func (c *fastCompiler) call(n *ast.CallNode) (any, error) {
 		// As the VM's sprintf: each argument boxed as its own type.
 		if len(args) == 0 {
 			break
+		}
+		if lit, ok := n.Arguments[0].(*ast.StringNode); ok {
+			if render := compileFormat(lit.Value, args[1:]); render != nil {
+				return render, nil
+			}
 		}
 		format, ok := args[0].(fn[string])
 		boxes := make([]fn[any], len(args)-1)

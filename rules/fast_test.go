@@ -163,6 +163,8 @@ func TestFastConstructs(t *testing.T) {
 		`data_delay_hours < 0 || amendment > 0`,
 		`sender.locker || recipient.locker || sender.name_tokens == 1 || recipient.phone_international`,
 		`len(sprintf("%s %d %.1f %v %q", category, amendment, gross_weight_kg, s10.valid, sender.name)) > 30`,
+		`sprintf("%s/%s/%s", sprintf("%d-%s", amendment, category), origin_country, sprintf("%v", s10.valid)) matches "^0-gift/"`,
+		`sprintf("%5s|%x", category, amendment) startsWith " gift|"`,
 		`money(value_eur) + " / " + kg(gross_weight_kg) + kg(2) contains ".5"`,
 		`value_known && value_per_kg_eur < 3 && contents_value != declared_value && net_weight_kg < gross_weight_kg`,
 	}
