@@ -86,8 +86,12 @@ type fn[T any] func(*frame) T
 //	sliceFn                                       []string, []int, []*ItemEnv
 type (
 	structFn struct {
-		t    reflect.Type // the struct type, never a pointer
-		addr fn[unsafe.Pointer]
+		t reflect.Type // the struct type, never a pointer
+		// The struct is the environment or held in it by value at envOff
+		// (inEnv), or found at the address addr yields.
+		inEnv  bool
+		envOff uintptr
+		addr   fn[unsafe.Pointer]
 	}
 	sliceFn struct {
 		elem reflect.Type
@@ -260,7 +264,7 @@ func (c *fastCompiler) identifier(n *ast.IdentifierNode) (any, error) {
 			return c.slot(n, v)
 		}
 	}
-	env := structFn{t: reflect.TypeFor[Env](), addr: func(f *frame) unsafe.Pointer { return unsafe.Pointer(f.env) }}
+	env := structFn{t: reflect.TypeFor[Env](), inEnv: true}
 	return field(n, env, n.Value)
 }
 
@@ -314,26 +318,42 @@ func field(n ast.Node, s structFn, name string) (any, error) {
 	if !ok {
 		return nil, unsupported(n, "unknown field "+name)
 	}
-	addr, off := s.addr, f.Offset
+	off := f.Offset
 	switch t := f.Type; {
 	case t == typeBool:
-		return fn[bool](func(f *frame) bool { return *(*bool)(unsafe.Add(addr(f), off)) }), nil
+		return load[bool](s, off), nil
 	case t == typeInt:
-		return fn[int](func(f *frame) int { return *(*int)(unsafe.Add(addr(f), off)) }), nil
+		return load[int](s, off), nil
 	case t == typeFloat:
-		return fn[float64](func(f *frame) float64 { return *(*float64)(unsafe.Add(addr(f), off)) }), nil
+		return load[float64](s, off), nil
 	case t == typeString:
-		return fn[string](func(f *frame) string { return *(*string)(unsafe.Add(addr(f), off)) }), nil
+		return load[string](s, off), nil
 	case t.Kind() == reflect.Struct && t != typeTime:
+		if s.inEnv {
+			return structFn{t: t, inEnv: true, envOff: s.envOff + off}, nil
+		}
+		addr := s.addr
 		return structFn{t: t, addr: func(f *frame) unsafe.Pointer { return unsafe.Add(addr(f), off) }}, nil
 	case t == reflect.TypeFor[[]string]():
-		return sliceOf(func(f *frame) []string { return *(*[]string)(unsafe.Add(addr(f), off)) }, func(f *frame, v string, slot int) { f.strs[slot] = v }), nil
+		return sliceOf(load[[]string](s, off), func(f *frame, v string, slot int) { f.strs[slot] = v }), nil
 	case t == reflect.TypeFor[[]int]():
-		return sliceOf(func(f *frame) []int { return *(*[]int)(unsafe.Add(addr(f), off)) }, func(f *frame, v int, slot int) { f.ints[slot] = v }), nil
+		return sliceOf(load[[]int](s, off), func(f *frame, v int, slot int) { f.ints[slot] = v }), nil
 	case t == reflect.TypeFor[[]*ItemEnv]():
-		return sliceOf(func(f *frame) []*ItemEnv { return *(*[]*ItemEnv)(unsafe.Add(addr(f), off)) }, func(f *frame, v *ItemEnv, slot int) { f.ptrs[slot] = unsafe.Pointer(v) }), nil
+		return sliceOf(load[[]*ItemEnv](s, off), func(f *frame, v *ItemEnv, slot int) { f.ptrs[slot] = unsafe.Pointer(v) }), nil
 	}
 	return nil, unsupported(n, fmt.Sprintf("field %s of type %v", name, f.Type))
+}
+
+// load returns the read of the T at offset off in the struct s. A struct
+// held in the environment by value (sender, s10) is read at its offset from
+// the environment's address, with no call to work its address out.
+func load[T any](s structFn, off uintptr) fn[T] {
+	if s.inEnv {
+		off += s.envOff
+		return func(f *frame) T { return *(*T)(unsafe.Add(unsafe.Pointer(f.env), off)) }
+	}
+	addr := s.addr
+	return func(f *frame) T { return *(*T)(unsafe.Add(addr(f), off)) }
 }
 
 // fieldByName finds a field the way expr does: by its expr tag, else by its
@@ -416,16 +436,16 @@ func (c *fastCompiler) binary(n *ast.BinaryNode) (any, error) {
 		}
 		return fn[bool](func(f *frame) bool { return lb(f) || rb(f) }), nil
 	case "==", "!=":
-		eq, ok := equal(l, r)
+		same, ok := equal(l, r, literal(n.Right))
 		if !ok {
 			break
 		}
 		if n.Operator == "!=" {
-			return fn[bool](func(f *frame) bool { return !eq(f) }), nil
+			return fn[bool](func(f *frame) bool { return !same(f) }), nil
 		}
-		return eq, nil
+		return same, nil
 	case "<", ">", "<=", ">=":
-		if v, ok := compare(n.Operator, l, r); ok {
+		if v, ok := compare(n.Operator, l, r, literal(n.Right)); ok {
 			return v, nil
 		}
 	case "+", "-", "*", "/", "%":
@@ -464,45 +484,67 @@ func asFloat(v any) (fn[float64], bool) {
 	return nil, false
 }
 
-func equal(l, r any) (fn[bool], bool) {
+// equal compiles l == r; rConst says r is a literal, which is then read
+// once, here.
+func equal(l, r any, rConst bool) (fn[bool], bool) {
 	switch x := l.(type) {
 	case fn[bool]:
 		if y, ok := r.(fn[bool]); ok {
-			return func(f *frame) bool { return x(f) == y(f) }, true
+			return eq(x, y, rConst), true
 		}
 	case fn[string]:
 		if y, ok := r.(fn[string]); ok {
-			return func(f *frame) bool { return x(f) == y(f) }, true
+			return eq(x, y, rConst), true
 		}
 	case fn[int]:
 		if y, ok := r.(fn[int]); ok {
-			return func(f *frame) bool { return x(f) == y(f) }, true
+			return eq(x, y, rConst), true
 		}
 	}
 	if x, y, ok := numbers(l, r); ok {
-		return func(f *frame) bool { return x(f) == y(f) }, true
+		return eq(x, y, rConst), true
 	}
 	return nil, false
 }
 
-func compare(op string, l, r any) (fn[bool], bool) {
+func eq[T comparable](x, y fn[T], yConst bool) fn[bool] {
+	if yConst {
+		c := y(nil) // a literal reads nothing from the frame
+		return func(f *frame) bool { return x(f) == c }
+	}
+	return func(f *frame) bool { return x(f) == y(f) }
+}
+
+func compare(op string, l, r any, rConst bool) (fn[bool], bool) {
 	if x, ok := l.(fn[int]); ok {
 		if y, ok := r.(fn[int]); ok {
-			return ordered(op, x, y), true
+			return ordered(op, x, y, rConst), true
 		}
 	}
 	if x, ok := l.(fn[string]); ok {
 		if y, ok := r.(fn[string]); ok {
-			return ordered(op, x, y), true
+			return ordered(op, x, y, rConst), true
 		}
 	}
 	if x, y, ok := numbers(l, r); ok {
-		return ordered(op, x, y), true
+		return ordered(op, x, y, rConst), true
 	}
 	return nil, false
 }
 
-func ordered[T int | float64 | string](op string, x, y fn[T]) fn[bool] {
+func ordered[T int | float64 | string](op string, x, y fn[T], yConst bool) fn[bool] {
+	if yConst {
+		c := y(nil)
+		switch op {
+		case "<":
+			return func(f *frame) bool { return x(f) < c }
+		case ">":
+			return func(f *frame) bool { return x(f) > c }
+		case "<=":
+			return func(f *frame) bool { return x(f) <= c }
+		}
+		return func(f *frame) bool { return x(f) >= c }
+	}
 	switch op {
 	case "<":
 		return func(f *frame) bool { return x(f) < y(f) }
@@ -512,6 +554,16 @@ func ordered[T int | float64 | string](op string, x, y fn[T]) fn[bool] {
 		return func(f *frame) bool { return x(f) <= y(f) }
 	}
 	return func(f *frame) bool { return x(f) >= y(f) }
+}
+
+// literal reports whether n is a literal, whose compiled value reads
+// nothing from the frame.
+func literal(n ast.Node) bool {
+	switch n.(type) {
+	case *ast.BoolNode, *ast.StringNode, *ast.IntegerNode, *ast.FloatNode, *ast.ConstantNode:
+		return true
+	}
+	return false
 }
 
 func arithmetic(op string, l, r any) (any, bool) {
@@ -591,11 +643,11 @@ func (c *fastCompiler) in(n *ast.BinaryNode) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	eq, ok := equal(elem, l)
+	same, ok := equal(elem, l, literal(n.Left))
 	if !ok {
 		return nil, unsupported(n, "in on a slice of this type")
 	}
-	return s.until(el.slot, eq, true), nil
+	return s.until(el.slot, same, true), nil
 }
 
 func (c *fastCompiler) matches(n *ast.BinaryNode) (any, error) {
@@ -783,7 +835,7 @@ func storeIn(n ast.Node, v any, sv scopeVar) (func(*frame), error) {
 	case fn[string]:
 		return func(f *frame) { f.strs[i] = x(f) }, nil
 	case structFn:
-		if isStructPtr(sv.t) {
+		if isStructPtr(sv.t) && !x.inEnv {
 			return func(f *frame) { f.ptrs[i] = x.addr(f) }, nil
 		}
 	}
