@@ -17,11 +17,15 @@ import (
 
 // Most of a rule's time in expr's VM goes to reading the environment: every
 // field read goes through reflection and boxes the value anew. A rule's when
-// is therefore also compiled, from the syntax tree expr has checked and
-// optimised, into Go closures that read the fields directly and keep every
-// value unboxed. The closures cover the part of the language that indicator
-// rules are written in (see fastCompiler.compile); a rule that uses anything
-// else simply has no closure and runs on the VM.
+// and explain are therefore also compiled, from the syntax tree expr has
+// checked and optimised, into Go closures that read the fields directly and
+// keep every value unboxed. The closures cover the part of the language that
+// indicator rules are written in (see fastCompiler.node); an expression that
+// uses anything else simply has no closure and runs on the VM.
+//
+// A field is read at the offset reflection gives for it when the pack
+// loads, as the type expr's checker gave the node, which is the field's own
+// type: the unsafe reads are as typed as ordinary Go field reads.
 //
 // The closures must agree with the VM on every parcel. Three things keep
 // them honest:
@@ -29,12 +33,15 @@ import (
 //     whose type the closures do not handle exactly is refused rather than
 //     guessed at;
 //   - the operators follow expr's runtime helpers (an int compared with a
-//     float is compared as float, / always divides as float, % is integer);
+//     float is compared as float, / always divides as float, % is integer,
+//     len counts a string's characters);
 //   - a closure that panics (an integer division by zero, say) is not
-//     trusted: Match runs the rule on the VM instead, which turns the fault
-//     into the same error as before.
-// TestFastAgrees checks them against the VM over generated parcels, for the
-// default pack and for a table of expressions covering every construct.
+//     trusted: the rule runs on the VM instead, which turns the fault into
+//     the same error as before.
+//
+// TestFastAgrees checks the closures against the VM over generated parcels
+// for every rule and explanation of the default pack, and
+// TestFastConstructs for a table of expressions covering every construct.
 
 // frame is what the closures of one rule run against: the environment and
 // the slots of its let variables and predicate elements.
@@ -185,6 +192,12 @@ func typeOf(v any) reflect.Type {
 	return nil
 }
 
+// node compiles the constructs the closures cover: literals, fields of the
+// environment and of content lines, let variables, # in predicates, !, -,
+// &&, ||, comparisons, arithmetic, in, matches, contains, startsWith,
+// endsWith, the ternary, the pack's helper functions with sprintf, money
+// and kg, and the builtins len, int, float, any, all, none, one and count.
+// Anything else is refused with errUnsupported.
 func (c *fastCompiler) node(n ast.Node) (any, error) {
 	switch n := n.(type) {
 	case *ast.BoolNode:
