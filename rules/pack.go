@@ -157,9 +157,9 @@ func Load(fsys fs.FS, opts LoadOptions) (*Set, error) {
 		l.readRules()
 	}
 	if len(l.problems) == 0 {
-		l.set.uses = l.uses()
-		l.set.senderAddress = l.set.uses["sender.address"] || l.set.uses["sender.locker"]
-		l.set.recipientAddress = l.set.uses["recipient.address"] || l.set.uses["recipient.locker"]
+		uses := l.uses()
+		l.set.senderAddress = uses["sender.address"] || uses["sender.locker"]
+		l.set.recipientAddress = uses["recipient.address"] || uses["recipient.locker"]
 		l.prepareTests(base)
 	}
 	if len(l.problems) == 0 && !opts.SkipTests {

@@ -41,11 +41,9 @@ type Set struct {
 	// slots is the most slots any rule's closures need.
 	slots   slots
 	helpers helpers
-	// uses holds the environment paths the pack's expressions read;
-	// senderAddress and recipientAddress say whether they read a party's
-	// folded address or locker check, which cost more than the rest of the
-	// party together.
-	uses                            map[string]bool
+	// senderAddress and recipientAddress say whether the pack's
+	// expressions read a party's folded address or locker check, which cost
+	// more than the rest of the party together.
 	senderAddress, recipientAddress bool
 }
 
