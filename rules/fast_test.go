@@ -87,7 +87,7 @@ func TestFastAgrees(t *testing.T) {
 			if err != nil {
 				t.Fatalf("rule %s: %v", r.ID, err)
 			}
-			got, ok := m.runFast(r.fast)
+			got, ok := runFast(m, r.fast)
 			if !ok || got != want || res[j] != want || fired[j] != want {
 				t.Fatalf("rule %s: VM %v, closure %v (ok %v), combined %v, MatchAll %v\n%s", r.ID, want, got, ok, res[j], fired[j], raw)
 			}
@@ -98,7 +98,7 @@ func TestFastAgrees(t *testing.T) {
 				continue
 			}
 			out, err := m.vm.Run(r.explain, &m.env)
-			text, ok := runFastAs(m, r.fastExplain)
+			text, ok := runFast(m, r.fastExplain)
 			if (err == nil) != ok || err == nil && text != out.(string) {
 				t.Fatalf("explanation of %s: VM %q (%v), closure %q (ok %v)\n%s", r.ID, out, err, text, ok, raw)
 			}
@@ -212,7 +212,7 @@ func TestFastConstructs(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s: VM: %v", p.src, err)
 			}
-			got, ok := m.runFast(p.fast)
+			got, ok := runFast(m, p.fast)
 			if !ok || got != out.(bool) {
 				t.Fatalf("%s: closure %v (ok %v), VM %v\n%s", p.src, got, ok, out, raw)
 			}

@@ -130,7 +130,7 @@ func (m *Machine) Env() *Env { return &m.env }
 // division by zero, an index out of range) is returned and counts as no fire.
 func (m *Machine) Match(r *Rule) (bool, error) {
 	if r.fast != nil {
-		if fired, ok := m.runFast(r.fast); ok {
+		if fired, ok := runFast(m, r.fast); ok {
 			return fired, nil
 		}
 	}
@@ -146,12 +146,10 @@ func (m *Machine) matchVM(r *Rule) (bool, error) {
 	return fired, nil
 }
 
-// runFast runs a rule's closure. A closure that panics is not trusted (ok
-// false): the caller runs the rule on the VM, which reports the fault as
-// the rule's error.
-func (m *Machine) runFast(when fn[bool]) (fired, ok bool) { return runFastAs(m, when) }
-
-func runFastAs[T any](m *Machine, f fn[T]) (v T, ok bool) {
+// runFast runs a closure of a rule. A closure that panics is not trusted
+// (ok false): the caller runs the rule on the VM, which reports the fault
+// as the rule's error.
+func runFast[T any](m *Machine, f fn[T]) (v T, ok bool) {
 	defer func() {
 		if recover() != nil {
 			var zero T
@@ -224,7 +222,7 @@ func (m *Machine) Explain(r *Rule) string {
 		return r.Title
 	}
 	if r.fastExplain != nil {
-		if s, ok := runFastAs(m, r.fastExplain); ok && s != "" {
+		if s, ok := runFast(m, r.fastExplain); ok && s != "" {
 			return s
 		}
 	}
