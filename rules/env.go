@@ -62,6 +62,9 @@ type Env struct {
 	// line's words end in it.
 	text []byte
 	ends []int
+	// plain says Descriptions is in FoldText's form, and so every line's
+	// Words too, with nothing outside ASCII (see fastCompiler.foldedText).
+	plain bool
 }
 
 // PartyEnv is a sender or recipient in the rule environment.
@@ -145,11 +148,12 @@ func (e *Env) fill(p *manifest.Parcel, s *Set) {
 			Country: p.S10.Country,
 		},
 	}
-	e.Sender.fill(&p.Sender, s, s.senderAddress)
-	e.Recipient.fill(&p.Recipient, s, s.recipientAddress)
+	e.Sender.fill(&p.Sender)
+	e.Recipient.fill(&p.Recipient)
 
-	// The lines' folded words are cut from the one string that joins them
-	// all, rather than allocated line by line.
+	// The lines' folded words, and the parties' folded addresses when the
+	// pack reads them, are cut from one string rather than allocated one
+	// by one.
 	for i := range p.Contents {
 		it := &p.Contents[i]
 		if i > 0 {
@@ -176,13 +180,29 @@ func (e *Env) fill(p *manifest.Parcel, s *Set) {
 		e.TotalQuantity += it.Quantity
 		e.MaxQuantity = max(e.MaxQuantity, it.Quantity)
 	}
+	descEnd := len(text)
+	var sender, recipient span
+	if s.senderAddress {
+		text, sender = appendAddress(text, &p.Sender)
+	}
+	if s.recipientAddress {
+		text, recipient = appendAddress(text, &p.Recipient)
+	}
 	e.text, e.ends = text, ends
-	e.Descriptions = string(text)
+	all := string(text)
+	e.Descriptions = all[:descEnd]
+	e.plain = isFolded(e.Descriptions)
 	start := 0
 	for i := range items {
 		items[i].Words = e.Descriptions[start:ends[i]]
 		start = ends[i] + len(" / ")
 		contents = append(contents, &items[i])
+	}
+	if s.senderAddress {
+		e.Sender.address(all[sender.off:sender.end], &p.Sender, s)
+	}
+	if s.recipientAddress {
+		e.Recipient.address(all[recipient.off:recipient.end], &p.Recipient, s)
 	}
 	e.Contents, e.HSChapters, e.items = contents, chapters, items
 
@@ -202,10 +222,10 @@ func (e *Env) fill(p *manifest.Parcel, s *Set) {
 	}
 }
 
-// fill fills pe from p. The folded address and the locker check cost more
-// than the rest together, so they are worked out only when the pack reads
-// them (address); no expression can tell the difference.
-func (pe *PartyEnv) fill(p *manifest.Party, s *Set, address bool) {
+// fill fills pe from p but for its address and locker flag, which cost
+// more than the rest together and are worked out only when the pack reads
+// them (see address); no expression can tell the difference.
+func (pe *PartyEnv) fill(p *manifest.Party) {
 	*pe = PartyEnv{
 		Name:               p.Name,
 		Business:           p.Business,
@@ -227,18 +247,31 @@ func (pe *PartyEnv) fill(p *manifest.Party, s *Set, address bool) {
 	if p.NameKey == "" {
 		pe.NameTokens = 0
 	}
-	if !address {
-		return
+}
+
+// span is the half-open byte range [off, end) of Env.text.
+type span struct{ off, end int }
+
+// appendAddress appends the folded street, postcode and city of p to dst,
+// one space between those that fold to anything.
+func appendAddress(dst []byte, p *manifest.Party) ([]byte, span) {
+	start := len(dst)
+	for _, part := range [...]string{p.Street, p.Postcode, p.City} {
+		mark := len(dst)
+		if mark > start {
+			dst = append(dst, ' ')
+		}
+		if dst = manifest.FoldText(dst, part); len(dst) == mark+1 && mark > start {
+			dst = dst[:mark] // the part folded to nothing: no space for it
+		}
 	}
-	if p.Street != "" || p.Postcode != "" || p.City != "" {
-		var buf [160]byte // most addresses fold within it, saving the regrowth
-		b := manifest.FoldText(buf[:0], p.Street)
-		b = append(b, ' ')
-		b = manifest.FoldText(b, p.Postcode)
-		b = append(b, ' ')
-		b = manifest.FoldText(b, p.City)
-		pe.Address = string(b)
-	}
+	return dst, span{start, len(dst)}
+}
+
+// address sets pe's folded address and, from it and the business name,
+// whether it is a locker or pick-up point.
+func (pe *PartyEnv) address(folded string, p *manifest.Party, s *Set) {
+	pe.Address = folded
 	if l := s.lists[lockerList]; l != nil {
 		pe.Locker = l.hasTerm(pe.Address) || (p.Business != "" && l.hasTerm(p.Business))
 	}

@@ -119,6 +119,9 @@ type scopeVar struct {
 	name string
 	t    reflect.Type
 	slot int
+	// text says the variable holds descriptions or a line's words (see
+	// foldedText).
+	text bool
 }
 
 // fastCompiler compiles one expression's checked tree into closures.
@@ -807,7 +810,7 @@ func (c *fastCompiler) let(n *ast.VariableDeclaratorNode) (any, error) {
 		return nil, err
 	}
 	t := n.Value.Type()
-	sv := scopeVar{name: n.Name, t: t, slot: c.newSlot(t)}
+	sv := scopeVar{name: n.Name, t: t, slot: c.newSlot(t), text: c.foldedText(n.Value)}
 	store, err := storeIn(n, v, sv)
 	if err != nil {
 		return nil, err
@@ -893,10 +896,37 @@ func (c *fastCompiler) call(n *ast.CallNode) (any, error) {
 		}
 		switch callee.Value {
 		case "in_list":
+			if list.Kind == KindTerms && c.foldedText(n.Arguments[1]) {
+				return fn[bool](func(f *frame) bool {
+					if v := arg(f); f.env.plain {
+						return list.flags(v)&isEntry != 0
+					} else {
+						return list.contains(v)
+					}
+				}), nil
+			}
+			if parts := c.concat(n.Arguments[1]); list.Kind == KindCodes && len(parts) > 1 {
+				// A route such as origin_country + "-" + destination_country
+				// is looked up without being made a string.
+				return fn[bool](func(f *frame) bool {
+					var buf [32]byte
+					b := buf[:0]
+					for _, p := range parts {
+						b = append(b, p(f)...)
+					}
+					return list.containsCode(b)
+				}), nil
+			}
 			return fn[bool](func(f *frame) bool { return list.contains(arg(f)) }), nil
 		case "has_term":
+			if c.foldedText(n.Arguments[1]) {
+				return fn[bool](func(f *frame) bool { return list.termIn(arg(f), f.env.plain) != "" }), nil
+			}
 			return fn[bool](func(f *frame) bool { return list.hasTerm(arg(f)) }), nil
 		case "term":
+			if c.foldedText(n.Arguments[1]) {
+				return fn[string](func(f *frame) string { return list.termIn(arg(f), f.env.plain) }), nil
+			}
 			return fn[string](func(f *frame) string { return list.term(arg(f)) }), nil
 		default:
 			return fn[bool](func(f *frame) bool { return list.hasPrefix(arg(f)) }), nil
@@ -948,6 +978,46 @@ func (c *fastCompiler) call(n *ast.CallNode) (any, error) {
 		}
 	}
 	return nil, unsupported(n, "call of "+callee.Value)
+}
+
+// concat returns the operands of a chain of string concatenations, or nil
+// when n is not one or an operand does not compile.
+func (c *fastCompiler) concat(n ast.Node) []fn[string] {
+	b, ok := n.(*ast.BinaryNode)
+	if !ok || b.Operator != "+" || b.Type() != typeString {
+		v, err := c.compile(n)
+		if x, ok := v.(fn[string]); ok && err == nil {
+			return []fn[string]{x}
+		}
+		return nil
+	}
+	l := c.concat(b.Left)
+	r := c.concat(b.Right)
+	if l == nil || r == nil {
+		return nil
+	}
+	return append(l, r...)
+}
+
+// foldedText reports whether n reads descriptions or a line's words, or a
+// variable holding one of them: text that Env.fill has folded already.
+// When Env.plain says the parcel's text is plain ASCII, the list functions
+// take it as it is rather than check it is folded on every call.
+func (c *fastCompiler) foldedText(n ast.Node) bool {
+	switch n := n.(type) {
+	case *ast.IdentifierNode:
+		for i := len(c.scope) - 1; i >= 0; i-- {
+			if v := c.scope[i]; v.name != "" && v.name == n.Value {
+				return v.text
+			}
+		}
+		return n.Value == "descriptions"
+	case *ast.MemberNode:
+		prop, ok := n.Property.(*ast.StringNode)
+		t := n.Node.Type()
+		return ok && prop.Value == "words" && !n.Optional && (t == reflect.TypeFor[*ItemEnv]() || t == reflect.TypeFor[ItemEnv]())
+	}
+	return false
 }
 
 // boxed returns v's value as an any of its own type, or nil when v is not

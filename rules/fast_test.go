@@ -160,6 +160,7 @@ func TestFastConstructs(t *testing.T) {
 		`term("medicine_terms", descriptions) != "" || has_term("vague_terms", descriptions)`,
 		`has_prefix("hs_of_concern", "2933") && any(contents, has_prefix("hs_of_concern", .hs_code))`,
 		`in_list("origins_cocaine", origin_country) || in_list("disposable_email_domains", sender.email_domain)`,
+		`in_list("routes_of_concern", sender.country + "-" + destination_country) || in_list("routes_of_concern", category + origin_country)`,
 		`data_delay_hours < 0 || amendment > 0`,
 		`sender.locker || recipient.locker || sender.name_tokens == 1 || recipient.phone_international`,
 		`len(sprintf("%s %d %.1f %v %q", category, amendment, gross_weight_kg, s10.valid, sender.name)) > 30`,
@@ -181,23 +182,14 @@ func TestFastConstructs(t *testing.T) {
 		`sum(map(contents, .value)) > 1`,
 		`let first_line = contents[0]; true`,
 	}
-	compile := func(src string) (*exprProgram, error) {
-		lists := &listCheck{lists: set.lists}
-		prog, err := expr.Compile(src, append(set.functions(), expr.Env(Env{}), expr.AsBool(), expr.Patch(lists))...)
-		if err != nil {
-			return nil, err
-		}
-		fast, n, err := compileFast(prog.Node(), set.lists)
-		return &exprProgram{prog: prog, fast: fast, slots: n}, err
-	}
 	for _, src := range fallback {
-		if _, err := compile(src); !errors.Is(err, errUnsupported) {
+		if _, err := compileTest(set, src); !errors.Is(err, errUnsupported) {
 			t.Errorf("compileFast(%s) = %v; want a fallback to the VM", src, err)
 		}
 	}
 	var progs []*exprProgram
 	for _, src := range exprs {
-		p, err := compile(src)
+		p, err := compileTest(set, src)
 		if err != nil {
 			t.Fatalf("compileFast(%s): %v", src, err)
 		}
@@ -234,6 +226,81 @@ type exprProgram struct {
 	prog  *vm.Program
 	fast  fn[bool]
 	slots slots
+}
+
+// compileTest compiles src as a when expression of set, for the VM and
+// for the closures.
+func compileTest(set *Set, src string) (*exprProgram, error) {
+	lists := &listCheck{lists: set.lists}
+	prog, err := expr.Compile(src, append(set.functions(), expr.Env(Env{}), expr.AsBool(), expr.Patch(lists))...)
+	if err != nil {
+		return nil, err
+	}
+	fast, n, err := compileFast(prog.Node(), set.lists)
+	return &exprProgram{src: src, prog: prog, fast: fast, slots: n}, err
+}
+
+// TestFoldedText checks the list functions that take descriptions or a
+// line's words as they are when the parcel's text is plain ASCII, against
+// the VM, which folds whatever is not folded: on text outside ASCII, on a
+// phrase that only the folding of the joined descriptions brings together,
+// and on lines that fold to nothing.
+func TestFoldedText(t *testing.T) {
+	set, err := Load(Default, LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	exprs := []string{
+		`has_term("medicine_terms", descriptions)`,
+		`term("medicine_terms", descriptions) == "research chemical"`,
+		`in_list("vague_terms", descriptions)`,
+		`any(contents, in_list("vague_terms", .words))`,
+		`any(contents, let w = .words; in_list("vague_terms", w) || has_term("medicine_terms", w))`,
+		`let d = descriptions; has_term("medicine_terms", d) && term("medicine_terms", d) != "pill"`,
+		`any(contents, has_term("medicine_terms", .words))`,
+	}
+	parcels := []struct {
+		descriptions []string
+		plain        bool
+	}{
+		{[]string{"Research chemical", "sample"}, true},
+		{[]string{"PILLS!", "Tee"}, true},
+		{[]string{"sample"}, true},
+		{[]string{"Зелёный чай research", "chemical"}, false},
+		{[]string{"Café research", "chemical"}, true},
+		{[]string{"!!!", "pills"}, false},
+		{[]string{"sample", "…"}, false},
+		{[]string{"ＰＩＬＬ", "sample"}, false},
+	}
+	var progs []*exprProgram
+	for _, src := range exprs {
+		p, err := compileTest(set, src)
+		if err != nil {
+			t.Fatalf("compileFast(%s): %v", src, err)
+		}
+		progs = append(progs, p)
+	}
+	var m Machine
+	for _, tc := range parcels {
+		p := manifest.Parcel{OriginCountry: "DE", DestinationCountry: "FR"}
+		for _, d := range tc.descriptions {
+			p.Contents = append(p.Contents, manifest.Item{Description: d, Quantity: 1})
+		}
+		m.Load(set, &p)
+		if m.env.plain != tc.plain {
+			t.Errorf("%q: plain = %v; want %v", tc.descriptions, m.env.plain, tc.plain)
+		}
+		for _, pr := range progs {
+			m.frame.size(pr.slots)
+			want, err := m.vm.Run(pr.prog, &m.env)
+			if err != nil {
+				t.Fatalf("%s: VM: %v", pr.src, err)
+			}
+			if got, ok := runFast(&m, pr.fast); !ok || got != want.(bool) {
+				t.Errorf("%q: %s: closure %v (ok %v), VM %v", tc.descriptions, pr.src, got, ok, want)
+			}
+		}
+	}
 }
 
 // TestFastPanicFallsBack checks that a closure that panics leaves the

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/parcelguard/parcelguard/manifest"
 )
@@ -56,13 +57,33 @@ type List struct {
 	// 63 bytes or more). Most values looked up are in no list, and their
 	// length alone tells so without hashing them.
 	lens uint64
+	// pairs has a bit for each entry of two upper-case letters: country
+	// codes, which rules look up most, are answered without hashing.
+	pairs [(26*26 + 63) / 64]uint64
 }
 
 func lenBit(n int) uint64 { return 1 << min(n, 63) }
 
+// pair returns the bit of key in List.pairs, or false when key is not two
+// upper-case ASCII letters.
+func pair(key string) (uint, bool) {
+	if len(key) != 2 || key[0]-'A' >= 26 || key[1]-'A' >= 26 {
+		return 0, false
+	}
+	return uint(key[0]-'A')*26 + uint(key[1]-'A'), true
+}
+
 // flags returns key's flags in entries.
 func (l *List) flags(key string) uint8 {
 	if l.lens&lenBit(len(key)) == 0 {
+		return 0
+	}
+	if b, ok := pair(key); ok {
+		// Such a key is never the first word of a phrase: term lists hold
+		// folded, lower-case entries.
+		if l.pairs[b/64]&(1<<(b%64)) != 0 {
+			return isEntry
+		}
 		return 0
 	}
 	return l.entries[key]
@@ -191,6 +212,9 @@ func (l *List) add(key string) {
 	}
 	l.entries[key] |= isEntry
 	l.lens |= lenBit(len(key))
+	if b, ok := pair(key); ok {
+		l.pairs[b/64] |= 1 << (b % 64)
+	}
 	if l.Kind != KindTerms {
 		return
 	}
@@ -227,13 +251,36 @@ func (l *List) contains(value string) bool {
 	return l.flags(value)&isEntry != 0
 }
 
+// containsCode is contains for a codes list and a value in b, which it
+// may upper-case in place.
+func (l *List) containsCode(b []byte) bool {
+	for i, c := range b {
+		switch {
+		case c >= utf8.RuneSelf:
+			// strings.ToUpper upper-cases more than ASCII.
+			return l.contains(string(b))
+		case 'a' <= c && c <= 'z':
+			b[i] = c - ('a' - 'A')
+		}
+	}
+	if l.lens&lenBit(len(b)) == 0 {
+		return false
+	}
+	return l.entries[string(b)]&isEntry != 0
+}
+
 // hasTerm reports whether text contains an entry of a term list on word
 // boundaries.
 func (l *List) hasTerm(text string) bool { return l.term(text) != "" }
 
 // term returns the first entry found in text on word boundaries, or "".
 func (l *List) term(text string) string {
-	if !isFolded(text) {
+	return l.termIn(text, isFolded(text))
+}
+
+// termIn is term for a text that is folded already when folded says so.
+func (l *List) termIn(text string, folded bool) string {
+	if !folded {
 		text = string(manifest.FoldText(nil, text))
 	}
 	for start := 0; start < len(text); {

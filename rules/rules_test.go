@@ -212,6 +212,82 @@ func TestTerms(t *testing.T) {
 	}
 }
 
+// TestCodePairs checks the bit set that answers two-letter codes against
+// the map it stands in for.
+func TestCodePairs(t *testing.T) {
+	l, err := readList("codes", KindCodes, "codes.txt", strings.NewReader("cn\nIN\nZZ\nAA\nHK-US\nD\nÄT-ÉS\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, value := range []string{"CN", "cn", "In", "ZZ", "AA", "HK-US", "hk-Us", "D", "ät-és", "ÄT-és"} {
+		if !l.contains(value) {
+			t.Errorf("contains(%q) = false; want true", value)
+		}
+		if !l.containsCode([]byte(value)) {
+			t.Errorf("containsCode(%q) = false; want true", value)
+		}
+	}
+	for _, value := range []string{"US", "AB", "ZY", "HK", "C", "CNX", "C1", "1N", "Ä", "", "[A", "A[", "HK-U", "AT-ES"} {
+		if l.contains(value) {
+			t.Errorf("contains(%q) = true; want false", value)
+		}
+		if l.containsCode([]byte(value)) {
+			t.Errorf("containsCode(%q) = true; want false", value)
+		}
+	}
+	var set int
+	for a := 'A'; a <= 'Z'; a++ {
+		for b := 'A'; b <= 'Z'; b++ {
+			key := string([]rune{a, b})
+			if got, want := l.flags(key), l.entries[key]; got != want {
+				t.Errorf("flags(%q) = %d; the map holds %d", key, got, want)
+			}
+			if l.flags(key) != 0 {
+				set++
+			}
+		}
+	}
+	if set != 4 {
+		t.Errorf("%d two-letter codes are entries; want 4", set)
+	}
+}
+
+// TestPartyAddress checks the folded address a party's address and locker
+// flag come from: one space between the parts that fold to anything.
+func TestPartyAddress(t *testing.T) {
+	set, err := Load(Default, LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		street, postcode, city, business string
+		want                             string
+		locker                           bool
+	}{
+		{"Königsallee 92a", "40212", "Düsseldorf", "", "konigsallee 92a 40212 dusseldorf", false},
+		{"Packstation 123", "", "Berlin", "", "packstation 123 berlin", true},
+		{"", "", "Berlin", "", "berlin", false},
+		{"5", "!", "Y", "", "5 y", false},
+		{"-", "", "", "", "", false},
+		{"", "", "", "", "", false},
+		{"Hauptstr. 1", "10115", "Berlin", "Pick-up point Späti", "hauptstr 1 10115 berlin", true},
+	}
+	var m Machine
+	for _, tc := range tests {
+		party := manifest.Party{Street: tc.street, Postcode: tc.postcode, City: tc.city, Business: tc.business, Country: "DE"}
+		m.Load(set, &manifest.Parcel{Sender: party, Recipient: party, Contents: []manifest.Item{{Description: "tea"}}})
+		if got := m.env.Recipient.Address; got != tc.want {
+			t.Errorf("address of %q, %q, %q = %q; want %q", tc.street, tc.postcode, tc.city, got, tc.want)
+		}
+		if got := m.env.Recipient.Locker; got != tc.locker {
+			t.Errorf("locker of %q, %q, %q, %q = %v; want %v", tc.street, tc.postcode, tc.city, tc.business, got, tc.locker)
+		}
+		if m.env.Descriptions != "tea" || m.env.Contents[0].Words != "tea" {
+			t.Errorf("descriptions %q, words %q; want both \"tea\"", m.env.Descriptions, m.env.Contents[0].Words)
+		}
+	}
+}
+
 func TestRepeated(t *testing.T) {
 	for s, want := range map[string]bool{"xxx": true, "x x x": true, "aa": false, "abc": false, "1111": true, "": false, "ééé": true} {
 		if got := repeated(s); got != want {
