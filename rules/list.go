@@ -2,12 +2,14 @@ package rules
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/parcelguard/parcelguard/manifest"
 )
@@ -57,12 +59,32 @@ type List struct {
 	// 63 bytes or more). Most values looked up are in no list, and their
 	// length alone tells so without hashing them.
 	lens uint64
+	// edges has bit edgeBit(key) set for every key of entries: with lens,
+	// it rules out most values of a short list without hashing them.
+	edges uint64
 	// pairs has a bit for each entry of two upper-case letters: country
 	// codes, which rules look up most, are answered without hashing.
 	pairs [(26*26 + 63) / 64]uint64
 }
 
 func lenBit(n int) uint64 { return 1 << min(n, 63) }
+
+// edgeBit returns a bit chosen by the first and last bytes of key.
+func edgeBit(key string) uint64 {
+	if key == "" {
+		return 1
+	}
+	return 1 << ((uint(key[0])*31 + uint(key[len(key)-1])) % 64)
+}
+
+// flagsOf is flags for a key in b, which it does not copy: flags keeps
+// nothing of its key.
+func (l *List) flagsOf(b []byte) uint8 {
+	if len(b) == 0 {
+		return l.flags("")
+	}
+	return l.flags(unsafe.String(&b[0], len(b)))
+}
 
 // pair returns the bit of key in List.pairs, or false when key is not two
 // upper-case ASCII letters.
@@ -75,7 +97,7 @@ func pair(key string) (uint, bool) {
 
 // flags returns key's flags in entries.
 func (l *List) flags(key string) uint8 {
-	if l.lens&lenBit(len(key)) == 0 {
+	if l.lens&lenBit(len(key)) == 0 || l.edges&edgeBit(key) == 0 {
 		return 0
 	}
 	if b, ok := pair(key); ok {
@@ -212,6 +234,7 @@ func (l *List) add(key string) {
 	}
 	l.entries[key] |= isEntry
 	l.lens |= lenBit(len(key))
+	l.edges |= edgeBit(key)
 	if b, ok := pair(key); ok {
 		l.pairs[b/64] |= 1 << (b % 64)
 	}
@@ -224,6 +247,7 @@ func (l *List) add(key string) {
 		first := key[:strings.IndexByte(key, ' ')]
 		l.entries[first] |= startsPhrase
 		l.lens |= lenBit(len(first))
+		l.edges |= edgeBit(first)
 	}
 }
 
@@ -232,11 +256,12 @@ func (l *List) add(key string) {
 func (l *List) contains(value string) bool {
 	if l.Kind == KindTerms && !isFolded(value) {
 		var buf [256]byte
-		folded := manifest.FoldText(buf[:0], value)
-		if l.lens&lenBit(len(folded)) == 0 {
+		// A value whose first word begins no entry is in no list, and
+		// only that word need be folded to tell (most names and streets).
+		if w := firstWord(buf[:0], value); len(w) > 0 && l.flagsOf(w) == 0 {
 			return false
 		}
-		return l.entries[string(folded)]&isEntry != 0
+		return l.flagsOf(manifest.FoldText(buf[:0], value))&isEntry != 0
 	}
 	switch l.Kind {
 	case KindCodes:
@@ -267,6 +292,34 @@ func (l *List) containsCode(b []byte) bool {
 		return false
 	}
 	return l.entries[string(b)]&isEntry != 0
+}
+
+// firstWord appends to dst the first word FoldText makes of s, folding
+// only the first run of letters, digits and non-ASCII characters. It
+// appends nothing when that run folds to nothing; the word is then to be
+// found further on.
+func firstWord(dst []byte, s string) []byte {
+	i := 0
+	for i < len(s) && s[i] < utf8.RuneSelf && !alnum(s[i]) {
+		i++
+	}
+	k := i
+	for k < len(s) && (s[k] >= utf8.RuneSelf || alnum(s[k])) {
+		k++
+	}
+	// s[k] is an ASCII separator, so the word ends by k at the latest;
+	// characters before it may end it sooner.
+	start := len(dst)
+	dst = manifest.FoldText(dst, s[i:k])
+	if j := bytes.IndexByte(dst[start:], ' '); j >= 0 {
+		dst = dst[:start+j]
+	}
+	return dst
+}
+
+// alnum reports whether c is an ASCII letter or digit.
+func alnum(c byte) bool {
+	return 'a' <= c|0x20 && c|0x20 <= 'z' || '0' <= c && c <= '9'
 }
 
 // hasTerm reports whether text contains an entry of a term list on word

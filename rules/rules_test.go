@@ -6,8 +6,10 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/parcelguard/parcelguard/manifest"
+	"github.com/parcelguard/parcelguard/synth"
 )
 
 func TestDefaultPack(t *testing.T) {
@@ -249,6 +251,61 @@ func TestCodePairs(t *testing.T) {
 	}
 	if set != 4 {
 		t.Errorf("%d two-letter codes are entries; want 4", set)
+	}
+}
+
+// TestListFilters checks the cheap tests that rule most values out of a
+// list (length, first and last byte, letters and digits against the
+// longest entry) against plain map look-ups of the normalised value.
+func TestListFilters(t *testing.T) {
+	set, err := Load(Default, LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	values := []string{"", "×× test", "…unknown", "×", "\u0301test", "Tést", "t×est", "test×", "«unknown»", "'sender'", "Not applicable", "NOT-APPLICABLE!!", "N/A", "n.a.", "Sender!!", "  unknown ", "SAME AS ABOVE", "Same-as-above!", "x", "X X", "Ｘ", "ÜNKNOWN",
+		"test\u0301", "Dr Sarah Thompson", "Anna Łukasiewicz", "42 Station Rd", "noname1", "tést", "a@b.c", "+4930123456"}
+	now := time.Date(2026, 11, 21, 0, 0, 0, 0, time.UTC)
+	g := synth.New(synth.Config{Seed: 3, PatternShare: 0.3, DeficientShare: 0.3, Start: now, Span: time.Hour})
+	var dec manifest.Decoder
+	var p manifest.Parcel
+	for range 300 {
+		if dec.Decode(g.Next(nil), now, &p) != nil {
+			continue
+		}
+		for _, pt := range []manifest.Party{p.Sender, p.Recipient} {
+			values = append(values, pt.Name, pt.Street, pt.City, pt.Business, pt.NameKey, pt.AddressKey, pt.EmailKey, pt.EmailDomain, pt.PhoneE164)
+		}
+		for _, it := range p.Contents {
+			values = append(values, it.Description, string(manifest.FoldText(nil, it.Description)))
+		}
+	}
+	found := 0
+	for name, l := range set.lists {
+		for _, v := range values {
+			var key string
+			switch l.Kind {
+			case KindTerms:
+				key = string(manifest.FoldText(nil, v))
+			case KindCodes:
+				key = strings.ToUpper(v)
+			case KindEmails:
+				key = strings.ToLower(v)
+			case KindNames:
+				key = manifest.NameKey(v)
+			default:
+				key = v
+			}
+			want := l.entries[key]&isEntry != 0
+			if got := l.contains(v); got != want {
+				t.Errorf("list %s: contains(%q) = %v; the map says %v", name, v, got, want)
+			}
+			if want {
+				found++
+			}
+		}
+	}
+	if found < 20 {
+		t.Errorf("only %d values found in a list; the check proves little", found)
 	}
 }
 
