@@ -54,6 +54,29 @@ type frame struct {
 	ptrs   []unsafe.Pointer
 	// buf is where explanations are rendered (see compileFormat).
 	buf []byte
+	// parcel counts the parcels loaded, and terms holds, by list index,
+	// the term each list found in descriptions for the parcel whose count
+	// it records: several rules ask the same list about the same text.
+	parcel uint64
+	terms  []termMemo
+}
+
+type termMemo struct {
+	parcel uint64
+	term   string
+}
+
+// descriptionsTerm returns l.termIn(descriptions), working it out once per
+// parcel.
+func (f *frame) descriptionsTerm(l *List) string {
+	if l.index >= len(f.terms) {
+		f.terms = append(f.terms, make([]termMemo, l.index+1-len(f.terms))...)
+	}
+	m := &f.terms[l.index]
+	if m.parcel != f.parcel {
+		m.parcel, m.term = f.parcel, l.termIn(f.env.Descriptions, f.env.plain)
+	}
+	return m.term
 }
 
 // slots counts the slots a rule's closures need, by kind.
@@ -919,11 +942,17 @@ func (c *fastCompiler) call(n *ast.CallNode) (any, error) {
 			}
 			return fn[bool](func(f *frame) bool { return list.contains(arg(f)) }), nil
 		case "has_term":
+			if c.descriptions(n.Arguments[1]) {
+				return fn[bool](func(f *frame) bool { return f.descriptionsTerm(list) != "" }), nil
+			}
 			if c.foldedText(n.Arguments[1]) {
 				return fn[bool](func(f *frame) bool { return list.termIn(arg(f), f.env.plain) != "" }), nil
 			}
 			return fn[bool](func(f *frame) bool { return list.hasTerm(arg(f)) }), nil
 		case "term":
+			if c.descriptions(n.Arguments[1]) {
+				return fn[string](func(f *frame) string { return f.descriptionsTerm(list) }), nil
+			}
 			if c.foldedText(n.Arguments[1]) {
 				return fn[string](func(f *frame) string { return list.termIn(arg(f), f.env.plain) }), nil
 			}
@@ -997,6 +1026,20 @@ func (c *fastCompiler) concat(n ast.Node) []fn[string] {
 		return nil
 	}
 	return append(l, r...)
+}
+
+// descriptions reports whether n reads the environment's descriptions.
+func (c *fastCompiler) descriptions(n ast.Node) bool {
+	id, ok := n.(*ast.IdentifierNode)
+	if !ok || id.Value != "descriptions" {
+		return false
+	}
+	for _, v := range c.scope {
+		if v.name == id.Value {
+			return false
+		}
+	}
+	return true
 }
 
 // foldedText reports whether n reads descriptions or a line's words, or a

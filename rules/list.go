@@ -62,6 +62,8 @@ type List struct {
 	// edges has bit edgeBit(key) set for every key of entries: with lens,
 	// it rules out most values of a short list without hashing them.
 	edges uint64
+	// index numbers the list within its pack, for frame.terms.
+	index int
 	// pairs has a bit for each entry of two upper-case letters: country
 	// codes, which rules look up most, are answered without hashing.
 	pairs [(26*26 + 63) / 64]uint64

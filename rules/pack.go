@@ -281,6 +281,7 @@ func (l *loader) readListDecl(d listYAML) {
 		return
 	}
 	list.Description = d.Description
+	list.index = len(l.set.lists)
 	l.set.lists[d.Name] = list
 }
 

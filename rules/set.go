@@ -121,6 +121,7 @@ func (m *Machine) Load(set *Set, p *manifest.Parcel) {
 	m.env.fill(p, set)
 	m.frame.env = &m.env
 	m.frame.size(set.slots)
+	m.frame.parcel++
 }
 
 // Env returns the environment of the loaded parcel.
