@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"regexp"
 	"regexp/syntax"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -52,8 +54,10 @@ type frame struct {
 	floats []float64
 	strs   []string
 	ptrs   []unsafe.Pointer
-	// buf is where explanations are rendered (see compileFormat).
-	buf []byte
+	// buf is where explanations are rendered (see compileFormat), and
+	// reason, while an explanation is rendered, the rule's latest one.
+	buf    []byte
+	reason *string
 	// parcel counts the parcels loaded, and terms holds, by list index,
 	// the term each list found in descriptions for the parcel whose count
 	// it records: several rules ask the same list about the same text.
@@ -966,7 +970,13 @@ func (c *fastCompiler) call(n *ast.CallNode) (any, error) {
 			break
 		}
 		if lit, ok := n.Arguments[0].(*ast.StringNode); ok {
-			if render := compileFormat(lit.Value, args[1:]); render != nil {
+			formatArgs := slices.Clone(args[1:])
+			for i, a := range n.Arguments[1:] {
+				if app := c.appender(a); app != nil {
+					formatArgs[i] = app
+				}
+			}
+			if render := compileFormat(lit.Value, formatArgs); render != nil {
 				return render, nil
 			}
 		}
@@ -1061,6 +1071,29 @@ func (c *fastCompiler) foldedText(n ast.Node) bool {
 		return ok && prop.Value == "words" && !n.Optional && (t == reflect.TypeFor[*ItemEnv]() || t == reflect.TypeFor[ItemEnv]())
 	}
 	return false
+}
+
+// appender returns money(x) or kg(x) as an appender, which renders into
+// the explanation's buffer rather than into a string of its own; nil when
+// n is not such a call.
+func (c *fastCompiler) appender(n ast.Node) appender {
+	call, ok := n.(*ast.CallNode)
+	if !ok || len(call.Arguments) != 1 {
+		return nil
+	}
+	callee, ok := call.Callee.(*ast.IdentifierNode)
+	if !ok || callee.Value != "money" && callee.Value != "kg" {
+		return nil
+	}
+	v, err := c.compile(call.Arguments[0])
+	x, ok := v.(fn[float64])
+	if err != nil || !ok {
+		return nil
+	}
+	if callee.Value == "money" {
+		return func(f *frame, b []byte) []byte { return strconv.AppendFloat(b, x(f), 'f', 2, 64) }
+	}
+	return func(f *frame, b []byte) []byte { return append(strconv.AppendFloat(b, x(f), 'f', 3, 64), " kg"...) }
 }
 
 // boxed returns v's value as an any of its own type, or nil when v is not

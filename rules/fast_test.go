@@ -102,6 +102,11 @@ func TestFastAgrees(t *testing.T) {
 			if (err == nil) != ok || err == nil && text != out.(string) {
 				t.Fatalf("explanation of %s: VM %q (%v), closure %q (ok %v)\n%s", r.ID, out, err, text, ok, raw)
 			}
+			// Explain goes through the rule's latest explanation on the
+			// machine, which must not leak from one parcel to the next.
+			if got := m.Explain(r); err == nil && out.(string) != "" && got != out.(string) {
+				t.Fatalf("Explain(%s) = %q; the VM says %q\n%s", r.ID, got, out, raw)
+			}
 		}
 	})
 	if fires < 1000 {
@@ -167,6 +172,8 @@ func TestFastConstructs(t *testing.T) {
 		`sprintf("%s/%s/%s", sprintf("%d-%s", amendment, category), origin_country, sprintf("%v", s10.valid)) matches "^0-gift/"`,
 		`sprintf("%5s|%x", category, amendment) startsWith " gift|"`,
 		`money(value_eur) + " / " + kg(gross_weight_kg) + kg(2) contains ".5"`,
+		"sprintf(\"%s|%v|%s\", kg(gross_weight_kg), money(value_eur), kg(2)) matches `^0\\.[0-9]{3} kg\\|[0-9]+\\.[0-9]{2}\\|2\\.000 kg$`",
+		`sprintf("%q", kg(gross_weight_kg)) startsWith "\"0."`,
 		`value_known && value_per_kg_eur < 3 && contents_value != declared_value && net_weight_kg < gross_weight_kg`,
 	}
 	// Expressions outside the closures, which must run on the VM.

@@ -101,23 +101,36 @@ func compileFormat(format string, args []any) fn[string] {
 		})
 	}
 	return func(f *frame) string {
-		// The frame lends its buffer; an argument that is itself a
-		// sprintf finds none and makes its own.
-		b := f.buf[:0]
-		f.buf = nil
+		// The frame lends its buffer and the rule's latest explanation;
+		// an argument that is itself a sprintf finds neither and makes
+		// its own string.
+		b, reason := f.buf[:0], f.reason
+		f.buf, f.reason = nil, nil
 		for _, s := range steps {
 			b = s(f, b)
 		}
-		out := string(b)
 		f.buf = b
-		return out
+		if reason == nil {
+			return string(b)
+		}
+		if *reason != string(b) {
+			*reason = string(b)
+		}
+		return *reason
 	}
 }
+
+// appender appends a value to an explanation being rendered.
+type appender func(f *frame, b []byte) []byte
 
 // formatArg returns the step that appends a compiled argument as p's verb
 // formats it, or nil when fmt would format it otherwise.
 func formatArg(p formatPiece, v any) func(*frame, []byte) []byte {
 	switch x := v.(type) {
+	case appender:
+		if p.verb == 's' || p.verb == 'v' {
+			return x
+		}
 	case fn[string]:
 		switch p.verb {
 		case 's', 'v':

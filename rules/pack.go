@@ -323,6 +323,7 @@ func (l *loader) readRules() {
 			}
 			seen[ry.ID] = name
 			if r := l.compileRule(name, ry); r != nil {
+				r.index = len(l.set.Rules)
 				l.set.Rules = append(l.set.Rules, r)
 			}
 		}

@@ -83,6 +83,8 @@ type Rule struct {
 	// them.
 	fast        fn[bool]
 	fastExplain fn[string]
+	// index is the rule's position in Set.Rules.
+	index int
 }
 
 // ActiveAt reports whether t falls inside the rule's validity window.
@@ -113,6 +115,8 @@ type Machine struct {
 	env   Env
 	frame frame
 	set   *Set
+	// reasons holds each rule's latest explanation, by Rule.index.
+	reasons []string
 }
 
 // Load prepares the machine to evaluate set's rules on p.
@@ -223,7 +227,16 @@ func (m *Machine) Explain(r *Rule) string {
 		return r.Title
 	}
 	if r.fastExplain != nil {
-		if s, ok := runFast(m, r.fastExplain); ok && s != "" {
+		// The rule's latest explanation on this machine: when this one
+		// reads the same, as it mostly does (the same origin, the same
+		// weights), it is returned rather than made anew.
+		if r.index >= len(m.reasons) {
+			m.reasons = append(m.reasons, make([]string, r.index+1-len(m.reasons))...)
+		}
+		m.frame.reason = &m.reasons[r.index]
+		s, ok := runFast(m, r.fastExplain)
+		m.frame.reason = nil
+		if ok && s != "" {
 			return s
 		}
 	}
