@@ -932,6 +932,10 @@ func (c *fastCompiler) call(n *ast.CallNode) (any, error) {
 					}
 				}), nil
 			}
+			if list.Kind == KindEmails && c.emailKey(n.Arguments[1]) {
+				// The decoder has lower-cased it already.
+				return fn[bool](func(f *frame) bool { return list.flags(arg(f))&isEntry != 0 }), nil
+			}
 			if parts := c.concat(n.Arguments[1]); list.Kind == KindCodes && len(parts) > 1 {
 				// A route such as origin_country + "-" + destination_country
 				// is looked up without being made a string.
@@ -1036,6 +1040,18 @@ func (c *fastCompiler) concat(n ast.Node) []fn[string] {
 		return nil
 	}
 	return append(l, r...)
+}
+
+// emailKey reports whether n reads a party's email_key or email_domain,
+// which manifest.Decoder lower-cases as an emails list's entries are.
+func (c *fastCompiler) emailKey(n ast.Node) bool {
+	m, ok := n.(*ast.MemberNode)
+	if !ok || m.Optional {
+		return false
+	}
+	prop, ok := m.Property.(*ast.StringNode)
+	t := m.Node.Type()
+	return ok && (prop.Value == "email_key" || prop.Value == "email_domain") && (t == reflect.TypeFor[PartyEnv]() || t == reflect.TypeFor[*PartyEnv]())
 }
 
 // descriptions reports whether n reads the environment's descriptions.

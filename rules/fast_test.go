@@ -247,6 +247,59 @@ func compileTest(set *Set, src string) (*exprProgram, error) {
 	return &exprProgram{src: src, prog: prog, fast: fast, slots: n}, err
 }
 
+// TestEmailKeys checks that the closures, which take a party's email_key
+// and email_domain as lower-cased already, agree with the VM, which
+// lower-cases every value it looks up in an emails list.
+func TestEmailKeys(t *testing.T) {
+	set, err := Load(Default, LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	exprs := []string{
+		`in_list("vendor_emails", sender.email_key)`,
+		`in_list("disposable_email_domains", recipient.email_domain)`,
+		`in_list("vendor_emails", sender.email)`,
+	}
+	var progs []*exprProgram
+	for _, src := range exprs {
+		p, err := compileTest(set, src)
+		if err != nil {
+			t.Fatalf("compileFast(%s): %v", src, err)
+		}
+		progs = append(progs, p)
+	}
+	var m Machine
+	fires := 0
+	for _, email := range []string{"shop.express@protonmail.com", "Shop.Express@ProtonMail.COM", " SHOP.EXPRESS@PROTONMAIL.COM ",
+		"x@10MinuteMail.com", "Ünal@10minutemail.com", "KELVIN\u212a@example.com", "x@example.com", "not an address"} {
+		raw := `{"item_id":"RR123456785DE","operator":"DPAG","origin_country":"DE","destination_country":"FR",` +
+			`"sender":{"name":"A B","email":"` + email + `"},"recipient":{"name":"C D","email":"` + email + `"},` +
+			`"contents":[{"description":"tea","quantity":1,"value":1}]}`
+		p, err := manifest.Decode([]byte(raw))
+		if err != nil {
+			t.Fatalf("%s: %v", raw, err)
+		}
+		m.Load(set, p)
+		for _, pr := range progs {
+			m.frame.size(pr.slots)
+			want, err := m.vm.Run(pr.prog, &m.env)
+			if err != nil {
+				t.Fatalf("%s: VM: %v", pr.src, err)
+			}
+			got, ok := runFast(&m, pr.fast)
+			if !ok || got != want.(bool) {
+				t.Errorf("%q: %s: closure %v (ok %v), VM %v", email, pr.src, got, ok, want)
+			}
+			if got {
+				fires++
+			}
+		}
+	}
+	if fires < 5 {
+		t.Errorf("only %d look-ups found their address; the check proves little", fires)
+	}
+}
+
 // TestFoldedText checks the list functions that take descriptions or a
 // line's words as they are when the parcel's text is plain ASCII, against
 // the VM, which folds whatever is not folded: on text outside ASCII, on a
