@@ -70,28 +70,75 @@ func FoldText(dst []byte, s string) []byte {
 	return appendFold(dst, s, false)
 }
 
+// foldASCII maps the ASCII letters and digits to their folded form and
+// every other byte to 0, a separator.
+var foldASCII = func() (t [256]byte) {
+	for c := '0'; c <= '9'; c++ {
+		t[c] = byte(c)
+	}
+	for c := 'a'; c <= 'z'; c++ {
+		t[c] = byte(c)
+		t[c-'a'+'A'] = byte(c)
+	}
+	return t
+}()
+
 // appendFold is FoldText; joinApostrophes drops apostrophes instead of
 // treating them as word breaks, so that "O'Brien" folds to "obrien".
 func appendFold(dst []byte, s string, joinApostrophes bool) []byte {
 	start := len(dst)
+	// ASCII text folds to at most as many bytes: write it by index into
+	// room made once, and leave the rest of s, from its first non-ASCII
+	// byte, to appendFoldRunes.
+	dst = slices.Grow(dst, len(s))
+	buf := dst[:len(dst)+len(s)]
+	n := len(dst)
 	sep := true // the last byte written is a separator, or nothing is written yet
+	i := 0
+	for ; i < len(s); i++ {
+		c := s[i]
+		if f := foldASCII[c]; f != 0 {
+			buf[n] = f
+			n++
+			sep = false
+			continue
+		}
+		if c >= utf8.RuneSelf {
+			break
+		}
+		if c == '\'' && joinApostrophes {
+			continue
+		}
+		if !sep {
+			buf[n] = ' '
+			n++
+			sep = true
+		}
+	}
+	dst = buf[:n]
+	if i < len(s) {
+		dst = appendFoldRunes(dst, s[i:], joinApostrophes, sep)
+	}
+	if len(dst) > start && dst[len(dst)-1] == ' ' {
+		dst = dst[:len(dst)-1]
+	}
+	return dst
+}
+
+// appendFoldRunes folds s as appendFold does, without trimming a trailing
+// space; sep reports that dst ends with a separator or with nothing of the
+// folded text.
+func appendFoldRunes(dst []byte, s string, joinApostrophes, sep bool) []byte {
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
 			i++
-			switch {
-			case 'a' <= c && c <= 'z' || '0' <= c && c <= '9':
-				dst = append(dst, c)
+			if f := foldASCII[c]; f != 0 {
+				dst = append(dst, f)
 				sep = false
-			case 'A' <= c && c <= 'Z':
-				dst = append(dst, c+'a'-'A')
-				sep = false
-			case c == '\'' && joinApostrophes:
-			default:
-				if !sep {
-					dst = append(dst, ' ')
-					sep = true
-				}
+			} else if (c != '\'' || !joinApostrophes) && !sep {
+				dst = append(dst, ' ')
+				sep = true
 			}
 			continue
 		}
@@ -123,9 +170,6 @@ func appendFold(dst []byte, s string, joinApostrophes bool) []byte {
 		dst = append(dst, f...)
 		sep = false
 	}
-	if len(dst) > start && dst[len(dst)-1] == ' ' {
-		dst = dst[:len(dst)-1]
-	}
 	return dst
 }
 
@@ -143,13 +187,17 @@ type span struct{ off, end int }
 func (f *folder) words(from int) {
 	f.toks = f.toks[:0]
 	b := f.buf
-	for i := from; i < len(b); {
-		j := bytes.IndexByte(b[i:], ' ')
-		if j < 0 {
-			j = len(b) - i
+	// Words are short: looking at each byte costs less than calling
+	// bytes.IndexByte for each.
+	start := from
+	for i := from; i < len(b); i++ {
+		if b[i] == ' ' {
+			f.toks = append(f.toks, span{start, i})
+			start = i + 1
 		}
-		f.toks = append(f.toks, span{i, i + j})
-		i += j + 1
+	}
+	if start < len(b) {
+		f.toks = append(f.toks, span{start, len(b)})
 	}
 }
 
@@ -428,30 +476,33 @@ func appendEmailKey(dst []byte, s string) (out []byte, at int, ok bool) {
 	s = trimSpace(s)
 	start := len(dst)
 	at = -1
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c >= utf8.RuneSelf {
-			r, n := utf8.DecodeRuneInString(s[i:])
-			if r == utf8.RuneError || unicode.IsSpace(r) || unicode.IsControl(r) {
-				return dst[:start], -1, false
-			}
-			dst = utf8.AppendRune(dst, unicode.ToLower(r))
-			i += n
-			continue
+	// ASCII lower-cases to as many bytes: write it by index into room
+	// made once, and leave the rest of s, from its first non-ASCII byte,
+	// to appendEmailRunes.
+	dst = slices.Grow(dst, len(s))
+	buf := dst[:start+len(s)]
+	i := 0
+	for ; i < len(s); i++ {
+		c := emailASCII[s[i]]
+		if c == 0 {
+			return dst, -1, false
 		}
-		i++
-		switch {
-		case c <= ' ' || c == 0x7F || c == ',' || c == ';' || c == '<' || c == '>':
-			return dst[:start], -1, false
-		case c == '@':
+		if c == 0xFF {
+			break
+		}
+		if c == '@' {
 			if at >= 0 {
-				return dst[:start], -1, false
+				return dst, -1, false
 			}
-			at = len(dst)
-		case 'A' <= c && c <= 'Z':
-			c += 'a' - 'A'
+			at = start + i
 		}
-		dst = append(dst, c)
+		buf[start+i] = c
+	}
+	dst = buf[:start+i]
+	if i < len(s) {
+		if dst, at, ok = appendEmailRunes(dst, s[i:], at); !ok {
+			return dst[:start], -1, false
+		}
 	}
 	if at <= start {
 		return dst[:start], -1, false
@@ -463,6 +514,55 @@ func appendEmailKey(dst []byte, s string) (out []byte, at int, ok bool) {
 	}
 	return dst, at, true
 }
+
+// appendEmailRunes appends the rest s of an e-mail address, from a
+// non-ASCII byte on, as appendEmailKey does; at is the position of the
+// "@" in dst, or -1. It reports false for an address that is not well
+// formed.
+func appendEmailRunes(dst []byte, s string, at int) (out []byte, at2 int, ok bool) {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			r, n := utf8.DecodeRuneInString(s[i:])
+			if r == utf8.RuneError || unicode.IsSpace(r) || unicode.IsControl(r) {
+				return dst, -1, false
+			}
+			dst = utf8.AppendRune(dst, unicode.ToLower(r))
+			i += n
+			continue
+		}
+		i++
+		switch c = emailASCII[c]; c {
+		case 0:
+			return dst, -1, false
+		case '@':
+			if at >= 0 {
+				return dst, -1, false
+			}
+			at = len(dst)
+		}
+		dst = append(dst, c)
+	}
+	return dst, at, true
+}
+
+// emailASCII maps the bytes of an e-mail address to what appendEmailKey
+// writes: ASCII lower-cased, 0 for the bytes that make an address invalid,
+// 0xFF for the bytes of non-ASCII characters.
+var emailASCII = func() (t [256]byte) {
+	for c := 0; c < 256; c++ {
+		switch {
+		case c <= ' ' || c == 0x7F || c == ',' || c == ';' || c == '<' || c == '>':
+		case c >= utf8.RuneSelf:
+			t[c] = 0xFF
+		case 'A' <= c && c <= 'Z':
+			t[c] = byte(c + 'a' - 'A')
+		default:
+			t[c] = byte(c)
+		}
+	}
+	return t
+}()
 
 // trimSpace trims ASCII white space; decoded fields are mostly ASCII and
 // strings.TrimSpace would look at every rune.
