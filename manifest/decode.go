@@ -1,8 +1,11 @@
 package manifest
 
 import (
+	"encoding/binary"
 	"fmt"
 	"math"
+	"math/bits"
+	"slices"
 	"strconv"
 	"time"
 	"unicode"
@@ -358,11 +361,11 @@ type value struct {
 func (d *Decoder) object(p *Parcel, b []byte, i int) *syntaxError {
 	i, empty, err := openContainer(b, i, 0)
 	for more := !empty; more && err == nil; {
-		var k []byte
-		if k, i, err = d.memberKey(b, i); err != nil {
+		var f int
+		if f, i, err = d.memberKey(b, i, topNames); err != nil {
 			break
 		}
-		if i, err = d.topField(p, k, b, i); err == nil {
+		if i, err = d.topField(p, f, b, i); err == nil {
 			i, more, err = afterValue(b, i, '}')
 		}
 	}
@@ -390,32 +393,123 @@ func openContainer(b []byte, i, depth int) (next int, empty bool, err *syntaxErr
 	return i, false, nil
 }
 
+// keySet is the member names the decoder knows in one kind of object,
+// numbered by their position in names, with a table that finds the one
+// name a key can be from its first nine bytes.
+type keySet struct {
+	names []string
+	words []uint64 // the first eight bytes of each name, zero-padded
+	mult  uint64   // the multiplier of the hash, found by newKeySet
+	slot  [128]int8
+}
+
+func newKeySet(names ...string) *keySet {
+	ks := &keySet{names: names, words: make([]uint64, len(names))}
+	ids := make([]uint64, len(names))
+	for n, name := range names {
+		var b [9]byte
+		copy(b[:], name)
+		if len(name) == 8 {
+			b[8] = '"'
+		}
+		ks.words[n] = binary.LittleEndian.Uint64(b[:])
+		ids[n] = keyID(ks.words[n], b[8])
+	}
+	// Look for a multiplier that gives every name a slot of its own; a
+	// few dozen tries find one.
+	for ks.mult = 0x9E3779B97F4A7C15; ; ks.mult += 2 {
+		for h := range ks.slot {
+			ks.slot[h] = -1
+		}
+		unique := true
+		for n, id := range ids {
+			h := id * ks.mult >> 57
+			if ks.slot[h] >= 0 {
+				unique = false
+				break
+			}
+			ks.slot[h] = int8(n)
+		}
+		if unique {
+			return ks
+		}
+	}
+}
+
+// keyID identifies a key by its first eight bytes w, zero after a closing
+// quote, and by its ninth byte c when w has no quote: "operator" and
+// "operator_kind" differ only there.
+func keyID(w uint64, c byte) uint64 {
+	q := w ^ ('"' * ones)
+	if m := (q - ones) &^ q & highs; m != 0 {
+		// The lowest flagged byte is the first quote.
+		return w & (1<<(bits.TrailingZeros64(m)&^7) - 1)
+	}
+	return w ^ uint64(c)
+}
+
+// The member names of the manifest object, of a party and of a contents
+// line, in the order of the f constants, of the bits of Decoder.party and
+// of the bits of Decoder.item.
+var (
+	topNames = newKeySet("item_id", "operator", "operator_kind", "mail_class", "category",
+		"origin_country", "destination_country", "posted_at", "office_of_origin", "sender",
+		"recipient", "contents", "gross_weight_kg", "declared_value", "currency",
+		"postage_paid", "invoice_number", "licence_number", "certificate_number", "amendment")
+	partyNames = newKeySet("name", "business", "street", "city", "postcode", "country",
+		"phone", "email", "tax_id")
+	itemNames = newKeySet("description", "quantity", "net_weight_kg", "value", "hs_code",
+		"origin_country")
+)
+
 // memberKey reads the object key at b[i] and the colon after it, and
-// returns the key's text and the index of the member's value.
-func (d *Decoder) memberKey(b []byte, i int) (key []byte, next int, err *syntaxError) {
+// returns the number of the key in ks, -1 for a key not in it, and the
+// index of the member's value.
+func (d *Decoder) memberKey(b []byte, i int, ks *keySet) (f int, next int, err *syntaxError) {
 	if i >= len(b) {
-		return nil, i, &syntaxError{i, "unexpected end of input, expecting an object key"}
+		return -1, i, &syntaxError{i, "unexpected end of input, expecting an object key"}
 	}
 	if b[i] != '"' {
-		return nil, i, unexpected(b, i, "expecting an object key in double quotes")
+		return -1, i, unexpected(b, i, "expecting an object key in double quotes")
 	}
-	end, _, escaped, err := scanString(b, i+1)
-	if err != nil {
-		return nil, end, err
+	// Most keys are one of ks spelt plainly: compare the bytes with the
+	// one name the hash of their first nine bytes points to, closing quote
+	// included. A name has no special character, so a match ends exactly
+	// where scanning the key as a string would.
+	end := -1
+	if i+10 <= len(b) {
+		w := binary.LittleEndian.Uint64(b[i+1:])
+		if n := ks.slot[keyID(w, b[i+9])*ks.mult>>57]; n >= 0 {
+			name := ks.names[n]
+			e := i + 1 + len(name)
+			if e < len(b) && b[e] == '"' && string(b[i+1:e]) == name {
+				f, end = int(n), e+1
+			}
+		}
 	}
-	key = b[i+1 : end-1]
-	if escaped {
-		d.keyEsc = appendUnescaped(d.keyEsc[:0], key)
-		key = d.keyEsc
+	if end < 0 {
+		var escaped bool
+		if end, _, escaped, err = scanString(b, i+1); err != nil {
+			return -1, end, err
+		}
+		key := b[i+1 : end-1]
+		if escaped {
+			d.keyEsc = appendUnescaped(d.keyEsc[:0], key)
+			key = d.keyEsc
+		}
+		f = slices.Index(ks.names, string(key))
+	}
+	if end < len(b) && b[end] == ':' {
+		return f, skipSpace(b, end+1), nil
 	}
 	i = skipSpace(b, end)
 	if i >= len(b) {
-		return nil, i, &syntaxError{i, "unexpected end of input, expecting ':'"}
+		return -1, i, &syntaxError{i, "unexpected end of input, expecting ':'"}
 	}
 	if b[i] != ':' {
-		return nil, i, unexpected(b, i, "after an object key, expecting ':'")
+		return -1, i, unexpected(b, i, "after an object key, expecting ':'")
 	}
-	return key, skipSpace(b, i+1), nil
+	return f, skipSpace(b, i+1), nil
 }
 
 // afterValue reads what follows a member or an element ending at i in a
@@ -483,57 +577,12 @@ func (d *Decoder) skip(b []byte, i, depth int) (int, *syntaxError) {
 	return next, err
 }
 
-// topField decodes the member of the manifest object whose value starts at
-// b[i] and returns the index after the value. Unknown fields are checked and
-// skipped; the first occurrence of a duplicated key wins.
-func (d *Decoder) topField(p *Parcel, k []byte, b []byte, i int) (int, *syntaxError) {
-	var f uint
-	switch string(k) {
-	case "item_id":
-		f = fItemID
-	case "operator":
-		f = fOperator
-	case "operator_kind":
-		f = fOperatorKind
-	case "mail_class":
-		f = fMailClass
-	case "category":
-		f = fCategory
-	case "origin_country":
-		f = fOriginCountry
-	case "destination_country":
-		f = fDestinationCountry
-	case "posted_at":
-		f = fPostedAt
-	case "office_of_origin":
-		f = fOfficeOfOrigin
-	case "sender":
-		f = fSender
-	case "recipient":
-		f = fRecipient
-	case "contents":
-		f = fContents
-	case "gross_weight_kg":
-		f = fGrossWeightKg
-	case "declared_value":
-		f = fDeclaredValue
-	case "currency":
-		f = fCurrency
-	case "postage_paid":
-		f = fPostagePaid
-	case "invoice_number":
-		f = fInvoiceNumber
-	case "licence_number":
-		f = fLicenceNumber
-	case "certificate_number":
-		f = fCertificateNumber
-	case "amendment":
-		f = fAmendment
-	default:
-		next, err := d.skip(b, i, 1)
-		return next, err
-	}
-	if d.seen&(1<<f) != 0 {
+// topField decodes the member of the manifest object numbered f in
+// topNames, -1 for an unknown one, whose value starts at b[i], and returns
+// the index after the value. Unknown fields are checked and skipped; the
+// first occurrence of a duplicated key wins.
+func (d *Decoder) topField(p *Parcel, f int, b []byte, i int) (int, *syntaxError) {
+	if f < 0 || d.seen&(1<<f) != 0 {
 		next, err := d.skip(b, i, 1)
 		return next, err
 	}
@@ -826,34 +875,35 @@ func (d *Decoder) party(pt *Party, b []byte, i int, name string) (int, *syntaxEr
 	i, empty, err := openContainer(b, i, 1)
 	var seen uint16
 	for more := !empty; more && err == nil; {
-		var k []byte
-		if k, i, err = d.memberKey(b, i); err != nil {
+		var f int
+		if f, i, err = d.memberKey(b, i, partyNames); err != nil {
 			break
 		}
-		// field is spelt out rather than string(k) so that the path, which
-		// a finding may keep, costs no allocation.
+		// field comes from partyNames rather than from the message, so
+		// that the path, which a finding may keep, costs no allocation.
 		var bit uint16
 		var dst *string
 		var field string
-		switch string(k) {
-		case "name":
-			bit, dst, field = 1<<0, &pt.Name, "name"
-		case "business":
-			bit, dst, field = 1<<1, &pt.Business, "business"
-		case "street":
-			bit, dst, field = 1<<2, &pt.Street, "street"
-		case "city":
-			bit, dst, field = 1<<3, &pt.City, "city"
-		case "postcode":
-			bit, dst, field = 1<<4, &pt.Postcode, "postcode"
-		case "country":
-			bit, field = 1<<5, "country"
-		case "phone":
-			bit, dst, field = 1<<6, &pt.Phone, "phone"
-		case "email":
-			bit, dst, field = 1<<7, &pt.Email, "email"
-		case "tax_id":
-			bit, dst, field = 1<<8, &pt.TaxID, "tax_id"
+		if f >= 0 {
+			bit, field = 1<<f, partyNames.names[f]
+		}
+		switch bit {
+		case 1 << 0:
+			dst = &pt.Name
+		case 1 << 1:
+			dst = &pt.Business
+		case 1 << 2:
+			dst = &pt.Street
+		case 1 << 3:
+			dst = &pt.City
+		case 1 << 4:
+			dst = &pt.Postcode
+		case 1 << 6:
+			dst = &pt.Phone
+		case 1 << 7:
+			dst = &pt.Email
+		case 1 << 8:
+			dst = &pt.TaxID
 		}
 		if bit == 0 || seen&bit != 0 {
 			i, err = d.skip(b, i, 2)
@@ -954,25 +1004,14 @@ func (d *Decoder) item(p *Parcel, n int, b []byte, i int) (int, *syntaxError) {
 	i, empty, err := openContainer(b, i, 2)
 	var seen uint8
 	for more := !empty; more && err == nil; {
-		var k []byte
-		if k, i, err = d.memberKey(b, i); err != nil {
+		var f int
+		if f, i, err = d.memberKey(b, i, itemNames); err != nil {
 			break
 		}
 		var bit uint8
 		var field string
-		switch string(k) {
-		case "description":
-			bit, field = 1<<0, "description"
-		case "quantity":
-			bit, field = 1<<1, "quantity"
-		case "net_weight_kg":
-			bit, field = 1<<2, "net_weight_kg"
-		case "value":
-			bit, field = 1<<3, "value"
-		case "hs_code":
-			bit, field = 1<<4, "hs_code"
-		case "origin_country":
-			bit, field = 1<<5, "origin_country"
+		if f >= 0 {
+			bit, field = 1<<f, itemNames.names[f]
 		}
 		if bit == 0 || seen&bit != 0 {
 			i, err = d.skip(b, i, 3)

@@ -153,6 +153,11 @@ var nastyInputs = []string{
 	`{"item_id":1,"operator":2,"origin_country":3,"destination_country":4,"contents":[` + strings.Repeat(`{"quantity":-1,"value":"x","net_weight_kg":[]},`, 100) + `{}]}`,
 	`{"sender":{"phone":"+31 20 123 4567","email":"A@B.NL","country":"NL","name":"Smith, John","street":"Hauptstr. 5","postcode":"1234 AB"}}`,
 	`{"item_id":"RR123456785NL","operator":"X","origin_country":"NL","destination_country":"DE","contents":[{"description":"d","value":1}],"declared_value":5,"sender":{"phone":"020 123","email":"x@","country":"xx"}}`,
+	// Keys near the known names: prefixes, extensions, the end of the input.
+	`{"operator_kin":"a","operatorx":"b","operato":"c","item_idd":"d","item_i":"e","operator":"ok","operator_kind":"post"}`,
+	`{"sender":{"cit":"a","cityy":"b","city\u0000":"c","namename":"d","":"e","city":"f"},"contents":[{"valu":1,"value_":2,"hs_code ":"x"}]}`,
+	"{\"sender\":{\"city\x00\":\"c\"}}", "{\"operator\"\t:\"x\"}", "{\"operator\x7f\":1}", "{\"operator\xc3\xa9\":1}",
+	`{"operator"`, `{"operator":`, `{"operator_kind"`, `{"sender":{"city"`, `{"sender":{"city":"x"`, `{"sender":{"phone`,
 }
 
 func TestDecodeMatchesReferenceOnInputs(t *testing.T) {
