@@ -596,9 +596,22 @@ func (d *Decoder) topField(p *Parcel, f int, b []byte, i int) (int, *syntaxError
 	case fContents:
 		return d.contents(p, b, i)
 	}
-	v, next, err := d.readValue(b, i, 1)
-	if err != nil {
-		return next, err
+	var v value
+	var next int
+	if s, end, ok := plainString(b, i, MaxStringBytes); ok {
+		// Keep a plain string of a text field at once.
+		if dst := textField(p, &d.postedAt, f); dst != nil {
+			if len(s) > 0 {
+				d.keep(dst, s)
+			}
+			return end, nil
+		}
+		v, next = value{kind: '"', b: s, valid: true}, end
+	} else {
+		var err *syntaxError
+		if v, next, err = d.readValue(b, i, 1); err != nil {
+			return next, err
+		}
 	}
 	switch f {
 	case fItemID:
@@ -649,6 +662,26 @@ func (d *Decoder) topField(p *Parcel, f int, b []byte, i int) (int, *syntaxError
 		}
 	}
 	return next, nil
+}
+
+// textField returns the destination of top-level field f when it is a
+// text field kept as sent, nil otherwise; postedAt is Decoder.postedAt.
+func textField(p *Parcel, postedAt *string, f int) *string {
+	switch f {
+	case fOperator:
+		return &p.Operator
+	case fPostedAt:
+		return postedAt
+	case fOfficeOfOrigin:
+		return &p.OfficeOfOrigin
+	case fInvoiceNumber:
+		return &p.InvoiceNumber
+	case fLicenceNumber:
+		return &p.LicenceNumber
+	case fCertificateNumber:
+		return &p.CertificateNumber
+	}
+	return nil
 }
 
 // typeName names the JSON type of the value starting with c for messages,
@@ -706,6 +739,20 @@ func (d *Decoder) text(dst *string, v value, at path, limit int) ([]byte, bool) 
 		d.keep(dst, b)
 	}
 	return b, ok
+}
+
+// plainString scans the value at b[i] when it is a plain string, the
+// common case: valid UTF-8 without escapes, no longer than limit. It
+// returns the string's bytes and the index after it, or ok false for any
+// other value, which the caller reads with readValue.
+func plainString(b []byte, i, limit int) (s []byte, next int, ok bool) {
+	if i < len(b) && b[i] == '"' {
+		end, valid, escaped, err := scanString(b, i+1)
+		if err == nil && valid && !escaped && end-i-2 <= limit {
+			return b[i+1 : end-1], end, true
+		}
+	}
+	return nil, i, false
 }
 
 // itemID decodes item_id, which identifies the parcel everywhere
@@ -907,10 +954,19 @@ func (d *Decoder) party(pt *Party, b []byte, i int, name string) (int, *syntaxEr
 		}
 		if bit == 0 || seen&bit != 0 {
 			i, err = d.skip(b, i, 2)
+		} else if s, end, ok := plainString(b, i, MaxStringBytes); ok && dst != nil {
+			// A plain string of a text field is kept at once.
+			seen |= bit
+			if len(s) > 0 {
+				d.keep(dst, s)
+			}
+			i = end
 		} else {
 			seen |= bit
 			var v value
-			if v, i, err = d.readValue(b, i, 2); err != nil {
+			if ok {
+				v, i = value{kind: '"', b: s, valid: true}, end
+			} else if v, i, err = d.readValue(b, i, 2); err != nil {
 				break
 			}
 			if dst == nil {
@@ -1018,7 +1074,9 @@ func (d *Decoder) item(p *Parcel, n int, b []byte, i int) (int, *syntaxError) {
 		} else {
 			seen |= bit
 			var v value
-			if v, i, err = d.readValue(b, i, 3); err != nil {
+			if s, end, ok := plainString(b, i, MaxDescriptionBytes); ok {
+				v, i = value{kind: '"', b: s, valid: true}, end
+			} else if v, i, err = d.readValue(b, i, 3); err != nil {
 				break
 			}
 			d.itemField(it, n, bit, field, v)
