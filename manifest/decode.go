@@ -365,7 +365,11 @@ func (d *Decoder) object(p *Parcel, b []byte, i int) *syntaxError {
 		if f, i, err = d.memberKey(b, i, topNames); err != nil {
 			break
 		}
-		if i, err = d.topField(p, f, b, i); err == nil {
+		i, err = d.topField(p, f, b, i)
+		// A comma straight after the value is the common case.
+		if err == nil && i < len(b) && b[i] == ',' {
+			i = skipSpace(b, i+1)
+		} else if err == nil {
 			i, more, err = afterValue(b, i, '}')
 		}
 	}
@@ -975,7 +979,10 @@ func (d *Decoder) party(pt *Party, b []byte, i int, name string) (int, *syntaxEr
 				d.text(dst, v, in(name, field), MaxStringBytes)
 			}
 		}
-		if err == nil {
+		// A comma straight after the value is the common case.
+		if err == nil && i < len(b) && b[i] == ',' {
+			i = skipSpace(b, i+1)
+		} else if err == nil {
 			i, more, err = afterValue(b, i, '}')
 		}
 	}
@@ -1009,7 +1016,10 @@ func (d *Decoder) contents(p *Parcel, b []byte, i int) (int, *syntaxError) {
 		} else {
 			i, err = d.skip(b, i, 2)
 		}
-		if err == nil {
+		// A comma straight after the value is the common case.
+		if err == nil && i < len(b) && b[i] == ',' {
+			i = skipSpace(b, i+1)
+		} else if err == nil {
 			i, more, err = afterValue(b, i, ']')
 		}
 	}
@@ -1081,7 +1091,10 @@ func (d *Decoder) item(p *Parcel, n int, b []byte, i int) (int, *syntaxError) {
 			}
 			d.itemField(it, n, bit, field, v)
 		}
-		if err == nil {
+		// A comma straight after the value is the common case.
+		if err == nil && i < len(b) && b[i] == ',' {
+			i = skipSpace(b, i+1)
+		} else if err == nil {
 			i, more, err = afterValue(b, i, '}')
 		}
 	}
