@@ -750,13 +750,45 @@ func (d *Decoder) text(dst *string, v value, at path, limit int) ([]byte, bool) 
 // returns the string's bytes and the index after it, or ok false for any
 // other value, which the caller reads with readValue.
 func plainString(b []byte, i, limit int) (s []byte, next int, ok bool) {
-	if i < len(b) && b[i] == '"' {
-		end, valid, escaped, err := scanString(b, i+1)
-		if err == nil && valid && !escaped && end-i-2 <= limit {
-			return b[i+1 : end-1], end, true
+	if i >= len(b) || b[i] != '"' {
+		return nil, i, false
+	}
+	// Look for the first special byte as scanString does. A quote ends
+	// the string; non-ASCII text is left to scanString from there on,
+	// which checks it; an escape or a control character is for
+	// readValue.
+	j := i + 1
+	for j+8 <= len(b) {
+		w := binary.LittleEndian.Uint64(b[j:])
+		q := w ^ ('"' * ones)
+		bs := w ^ ('\\' * ones)
+		if m := ((q-ones)&^q | (bs-ones)&^bs | (w - 0x20*ones) | w) & highs; m != 0 {
+			j += bits.TrailingZeros64(m) >> 3
+			break
+		}
+		j += 8
+	}
+	for j < len(b) && plain[b[j]] {
+		j++
+	}
+	if j >= len(b) {
+		return nil, i, false
+	}
+	end := j + 1
+	if c := b[j]; c != '"' {
+		if c < utf8.RuneSelf {
+			return nil, i, false
+		}
+		var valid, escaped bool
+		var err *syntaxError
+		if end, valid, escaped, err = scanString(b, j); err != nil || !valid || escaped {
+			return nil, i, false
 		}
 	}
-	return nil, i, false
+	if end-i-2 > limit {
+		return nil, i, false
+	}
+	return b[i+1 : end-1], end, true
 }
 
 // itemID decodes item_id, which identifies the parcel everywhere
