@@ -600,6 +600,9 @@ func (d *Decoder) topField(p *Parcel, f int, b []byte, i int) (int, *syntaxError
 	case fContents:
 		return d.contents(p, b, i)
 	}
+	if x, end, ok := plainNumber(b, i); ok && d.topNumber(p, f, x) {
+		return end, nil
+	}
 	var v value
 	var next int
 	if s, end, ok := plainString(b, i, MaxStringBytes); ok {
@@ -666,6 +669,57 @@ func (d *Decoder) topField(p *Parcel, f int, b []byte, i int) (int, *syntaxError
 		}
 	}
 	return next, nil
+}
+
+// topNumber stores x, a plain number, in top-level field f when it is a
+// number field and x is within its limits, and reports whether it did;
+// otherwise the field is decoded as any other value, with its findings.
+func (d *Decoder) topNumber(p *Parcel, f int, x float64) bool {
+	switch f {
+	case fGrossWeightKg:
+		if x <= MaxWeightKg {
+			p.GrossWeightKg = x
+			return true
+		}
+	case fDeclaredValue:
+		if x <= MaxValue {
+			p.DeclaredValue, d.hasDeclared = x, true
+			return true
+		}
+	case fPostagePaid:
+		if x <= MaxValue {
+			p.PostagePaid = x
+			return true
+		}
+	case fAmendment:
+		if x <= MaxAmendment && x == math.Trunc(x) {
+			p.Amendment = int(x)
+			return true
+		}
+	}
+	return false
+}
+
+// itemNumber is topNumber for the fields of contents line it.
+func (d *Decoder) itemNumber(it *Item, bit uint8, x float64) bool {
+	switch bit {
+	case 1 << 1:
+		if x <= MaxQuantity && x == math.Trunc(x) {
+			it.Quantity = int(x)
+			return true
+		}
+	case 1 << 2:
+		if x <= MaxWeightKg {
+			it.NetWeightKg = x
+			return true
+		}
+	case 1 << 3:
+		if x <= MaxValue {
+			it.Value, d.hasItemValue = x, true
+			return true
+		}
+	}
+	return false
 }
 
 // textField returns the destination of top-level field f when it is a
@@ -1113,6 +1167,9 @@ func (d *Decoder) item(p *Parcel, n int, b []byte, i int) (int, *syntaxError) {
 		}
 		if bit == 0 || seen&bit != 0 {
 			i, err = d.skip(b, i, 3)
+		} else if x, end, ok := plainNumber(b, i); ok && d.itemNumber(it, bit, x) {
+			seen |= bit
+			i = end
 		} else {
 			seen |= bit
 			var v value

@@ -153,6 +153,13 @@ var nastyInputs = []string{
 	`{"item_id":1,"operator":2,"origin_country":3,"destination_country":4,"contents":[` + strings.Repeat(`{"quantity":-1,"value":"x","net_weight_kg":[]},`, 100) + `{}]}`,
 	`{"sender":{"phone":"+31 20 123 4567","email":"A@B.NL","country":"NL","name":"Smith, John","street":"Hauptstr. 5","postcode":"1234 AB"}}`,
 	`{"item_id":"RR123456785NL","operator":"X","origin_country":"NL","destination_country":"DE","contents":[{"description":"d","value":1}],"declared_value":5,"sender":{"phone":"020 123","email":"x@","country":"xx"}}`,
+	// Numbers at the edges of the plain decimals the decoder reads at once.
+	`{"gross_weight_kg":1234567890123456,"declared_value":12345678901234567,"postage_paid":1234567.123456789}`,
+	`{"gross_weight_kg":0.0,"declared_value":0.1234567890123456,"postage_paid":0.12345678901234567,"amendment":3.0}`,
+	`{"contents":[{"quantity":2.0,"net_weight_kg":1000.0,"value":100000000.5},{"quantity":1000000,"net_weight_kg":1000.0000001,"value":99999999.99}]}`,
+	`{"contents":[{"quantity":1000000.5,"net_weight_kg":999.9999999999999,"value":0.1},{"quantity":1000001.0}],"amendment":1000000.0}`,
+	`{"gross_weight_kg":00.5}`, `{"gross_weight_kg":1.5e1,"declared_value":2E0}`, `{"gross_weight_kg":7.}`, `{"gross_weight_kg":7.5.5}`,
+	`{"gross_weight_kg":5,"declared_value":5}`, `{"gross_weight_kg":0}`, `{"gross_weight_kg":9`, `{"gross_weight_kg":9.`, `{"gross_weight_kg":9.5`,
 	// Keys near the known names: prefixes, extensions, the end of the input.
 	`{"operator_kin":"a","operatorx":"b","operato":"c","item_idd":"d","item_i":"e","operator":"ok","operator_kind":"post"}`,
 	`{"sender":{"cit":"a","cityy":"b","city\u0000":"c","namename":"d","":"e","city":"f"},"contents":[{"valu":1,"value_":2,"hs_code ":"x"}]}`,

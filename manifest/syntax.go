@@ -387,6 +387,43 @@ func hex4(s []byte) rune {
 	return x
 }
 
+// plainNumber reads the number at b[i] when it is a plain decimal, the
+// common case: digits with an optional fraction, no sign, no exponent and
+// few enough digits for parseNumber's exact path. It returns what
+// parseNumber gives for it and the index after it, or ok false for
+// anything else, which the caller reads with readValue.
+func plainNumber(b []byte, i int) (f float64, next int, ok bool) {
+	j := i
+	var d uint64
+	for j < len(b) && '0' <= b[j] && b[j] <= '9' {
+		d = d*10 + uint64(b[j]-'0')
+		j++
+	}
+	// A leading zero must stand alone; scanNumber reports what follows.
+	if n := j - i; n == 0 || n > 1 && b[i] == '0' || n >= len(float64pow10) {
+		return 0, i, false
+	}
+	f = float64(d)
+	if j < len(b) && b[j] == '.' {
+		j++
+		k := j
+		for j < len(b) && '0' <= b[j] && b[j] <= '9' {
+			d = d*10 + uint64(b[j]-'0')
+			j++
+		}
+		// parseNumber leaves a mantissa of 17 or more characters to
+		// strconv.
+		if j == k || j-i >= len(float64pow10) {
+			return 0, i, false
+		}
+		f = float64(d) / float64pow10[j-k]
+	}
+	if j < len(b) && (b[j] == 'e' || b[j] == 'E') {
+		return 0, i, false
+	}
+	return f, j, true
+}
+
 // float64pow10 holds the powers of ten parseNumber divides by.
 var float64pow10 = [...]float64{
 	1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
