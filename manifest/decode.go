@@ -600,8 +600,10 @@ func (d *Decoder) topField(p *Parcel, f int, b []byte, i int) (int, *syntaxError
 	case fContents:
 		return d.contents(p, b, i)
 	}
-	if x, end, ok := plainNumber(b, i); ok && d.topNumber(p, f, x) {
-		return end, nil
+	if isDigitAt(b, i) {
+		if x, end, ok := plainNumber(b, i); ok && d.topNumber(p, f, x) {
+			return end, nil
+		}
 	}
 	var v value
 	var next int
@@ -1167,18 +1169,9 @@ func (d *Decoder) item(p *Parcel, n int, b []byte, i int) (int, *syntaxError) {
 		}
 		if bit == 0 || seen&bit != 0 {
 			i, err = d.skip(b, i, 3)
-		} else if x, end, ok := plainNumber(b, i); ok && d.itemNumber(it, bit, x) {
-			seen |= bit
-			i = end
 		} else {
 			seen |= bit
-			var v value
-			if s, end, ok := plainString(b, i, MaxDescriptionBytes); ok {
-				v, i = value{kind: '"', b: s, valid: true}, end
-			} else if v, i, err = d.readValue(b, i, 3); err != nil {
-				break
-			}
-			d.itemField(it, n, bit, field, v)
+			i, err = d.itemValue(it, n, bit, field, b, i)
 		}
 		// A comma straight after the value is the common case.
 		if err == nil && i < len(b) && b[i] == ',' {
@@ -1189,6 +1182,31 @@ func (d *Decoder) item(p *Parcel, n int, b []byte, i int) (int, *syntaxError) {
 	}
 	return i, err
 }
+
+// itemValue decodes the value at b[i] of field of contents line n, whose
+// bit in item's seen set is bit, and returns the index after it.
+func (d *Decoder) itemValue(it *Item, n int, bit uint8, field string, b []byte, i int) (int, *syntaxError) {
+	if isDigitAt(b, i) {
+		if x, end, ok := plainNumber(b, i); ok && d.itemNumber(it, bit, x) {
+			return end, nil
+		}
+	}
+	var v value
+	if s, end, ok := plainString(b, i, MaxDescriptionBytes); ok {
+		v, i = value{kind: '"', b: s, valid: true}, end
+	} else {
+		var err *syntaxError
+		if v, i, err = d.readValue(b, i, 3); err != nil {
+			return i, err
+		}
+	}
+	d.itemField(it, n, bit, field, v)
+	return i, nil
+}
+
+// isDigitAt reports whether b[i] is a digit: whether a plain number may
+// start there.
+func isDigitAt(b []byte, i int) bool { return i < len(b) && b[i]-'0' <= 9 }
 
 // itemField decodes field of contents line n, whose bit in item's seen set
 // is bit.
