@@ -402,22 +402,41 @@ func openContainer(b []byte, i, depth int) (next int, empty bool, err *syntaxErr
 // name a key can be from its first nine bytes.
 type keySet struct {
 	names []string
-	words []uint64 // the first eight bytes of each name, zero-padded
-	mult  uint64   // the multiplier of the hash, found by newKeySet
+	spell []keySpelling // by name number
+	mult  uint64        // the multiplier of the hash, found by newKeySet
 	slot  [128]int8
 }
 
+// keySpelling is a name as three words of eight bytes, zero-padded, and
+// masks of the bytes it sets: comparing them with the bytes of a message
+// costs no call.
+type keySpelling struct {
+	words, masks [3]uint64
+	len          int
+}
+
+// maxKeyName is the longest name a keySet may have: three words.
+const maxKeyName = 24
+
 func newKeySet(names ...string) *keySet {
-	ks := &keySet{names: names, words: make([]uint64, len(names))}
+	ks := &keySet{names: names, spell: make([]keySpelling, len(names))}
 	ids := make([]uint64, len(names))
 	for n, name := range names {
-		var b [9]byte
-		copy(b[:], name)
-		if len(name) == 8 {
-			b[8] = '"'
+		if len(name) > maxKeyName {
+			panic("manifest: member name " + name + " is too long for a keySet")
 		}
-		ks.words[n] = binary.LittleEndian.Uint64(b[:])
-		ids[n] = keyID(ks.words[n], b[8])
+		var b [maxKeyName + 1]byte
+		copy(b[:], name)
+		b[len(name)] = '"'
+		sp := &ks.spell[n]
+		sp.len = len(name)
+		for k := range sp.words {
+			for j := 8 * k; j < 8*k+8 && j < len(name); j++ {
+				sp.words[k] |= uint64(name[j]) << (8 * (j - 8*k))
+				sp.masks[k] |= 0xFF << (8 * (j - 8*k))
+			}
+		}
+		ids[n] = keyID(binary.LittleEndian.Uint64(b[:]), b[8])
 	}
 	// Look for a multiplier that gives every name a slot of its own; a
 	// few dozen tries find one.
@@ -479,14 +498,17 @@ func (d *Decoder) memberKey(b []byte, i int, ks *keySet) (f int, next int, err *
 	// Most keys are one of ks spelt plainly: compare the bytes with the
 	// one name the hash of their first nine bytes points to, closing quote
 	// included. A name has no special character, so a match ends exactly
-	// where scanning the key as a string would.
+	// where scanning the key as a string would. Keys too near the end of
+	// the message to load three words are scanned.
 	end := -1
-	if i+10 <= len(b) {
-		w := binary.LittleEndian.Uint64(b[i+1:])
-		if n := ks.slot[keyID(w, b[i+9])*ks.mult>>57]; n >= 0 {
-			name := ks.names[n]
-			e := i + 1 + len(name)
-			if e < len(b) && b[e] == '"' && string(b[i+1:e]) == name {
+	if i+1+maxKeyName <= len(b) {
+		w0 := binary.LittleEndian.Uint64(b[i+1:])
+		w1 := binary.LittleEndian.Uint64(b[i+9:])
+		w2 := binary.LittleEndian.Uint64(b[i+17:])
+		if n := ks.slot[keyID(w0, byte(w1))*ks.mult>>57]; n >= 0 {
+			sp := &ks.spell[n]
+			if e := i + 1 + sp.len; b[e] == '"' && w0&sp.masks[0] == sp.words[0] &&
+				w1&sp.masks[1] == sp.words[1] && w2&sp.masks[2] == sp.words[2] {
 				f, end = int(n), e+1
 			}
 		}
