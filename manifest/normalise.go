@@ -565,12 +565,13 @@ var emailASCII = func() (t [256]byte) {
 }()
 
 // trimSpace trims ASCII white space; decoded fields are mostly ASCII and
-// strings.TrimSpace would look at every rune.
+// strings.TrimSpace would look at every rune. Testing c <= ' ' first
+// lets the usual byte through with one comparison.
 func trimSpace(s string) string {
-	for len(s) > 0 && (s[0] == ' ' || s[0] == '\t' || s[0] == '\n' || s[0] == '\r') {
+	for len(s) > 0 && s[0] <= ' ' && (s[0] == ' ' || s[0] == '\t' || s[0] == '\n' || s[0] == '\r') {
 		s = s[1:]
 	}
-	for len(s) > 0 && (s[len(s)-1] == ' ' || s[len(s)-1] == '\t' || s[len(s)-1] == '\n' || s[len(s)-1] == '\r') {
+	for len(s) > 0 && s[len(s)-1] <= ' ' && (s[len(s)-1] == ' ' || s[len(s)-1] == '\t' || s[len(s)-1] == '\n' || s[len(s)-1] == '\r') {
 		s = s[:len(s)-1]
 	}
 	return s
