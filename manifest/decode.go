@@ -398,28 +398,29 @@ func openContainer(b []byte, i, depth int) (next int, empty bool, err *syntaxErr
 }
 
 // keySet is the member names the decoder knows in one kind of object,
-// numbered by their position in names, with a table that finds the one
-// name a key can be from its first nine bytes.
+// numbered by their position in names, with a hash table that finds the
+// one name a key can be from its first nine bytes.
 type keySet struct {
 	names []string
-	spell []keySpelling // by name number
-	mult  uint64        // the multiplier of the hash, found by newKeySet
-	slot  [128]int8
+	mult  uint64 // the multiplier of the hash, found by newKeySet
+	// slot holds the names by hash. A slot holds the name itself rather
+	// than its number: the comparison then waits for one load only.
+	slot [64]keySlot
 }
 
-// keySpelling is a name as three words of eight bytes, zero-padded, and
-// masks of the bytes it sets: comparing them with the bytes of a message
-// costs no call.
-type keySpelling struct {
+// keySlot is a name as three words of eight bytes, zero-padded, and masks
+// of the bytes it sets, so that comparing it with the bytes of a message
+// costs no call; len is 0 in an empty slot.
+type keySlot struct {
 	words, masks [3]uint64
-	len          int
+	len, n       int
 }
 
 // maxKeyName is the longest name a keySet may have: three words.
 const maxKeyName = 24
 
 func newKeySet(names ...string) *keySet {
-	ks := &keySet{names: names, spell: make([]keySpelling, len(names))}
+	ks := &keySet{names: names}
 	ids := make([]uint64, len(names))
 	for n, name := range names {
 		if len(name) > maxKeyName {
@@ -428,30 +429,25 @@ func newKeySet(names ...string) *keySet {
 		var b [maxKeyName + 1]byte
 		copy(b[:], name)
 		b[len(name)] = '"'
-		sp := &ks.spell[n]
-		sp.len = len(name)
-		for k := range sp.words {
-			for j := 8 * k; j < 8*k+8 && j < len(name); j++ {
-				sp.words[k] |= uint64(name[j]) << (8 * (j - 8*k))
-				sp.masks[k] |= 0xFF << (8 * (j - 8*k))
-			}
-		}
 		ids[n] = keyID(binary.LittleEndian.Uint64(b[:]), b[8])
 	}
 	// Look for a multiplier that gives every name a slot of its own; a
 	// few dozen tries find one.
 	for ks.mult = 0x9E3779B97F4A7C15; ; ks.mult += 2 {
-		for h := range ks.slot {
-			ks.slot[h] = -1
-		}
+		ks.slot = [len(ks.slot)]keySlot{}
 		unique := true
 		for n, id := range ids {
-			h := id * ks.mult >> 57
-			if ks.slot[h] >= 0 {
+			sl := &ks.slot[id*ks.mult>>58]
+			if sl.len > 0 {
 				unique = false
 				break
 			}
-			ks.slot[h] = int8(n)
+			name := names[n]
+			sl.len, sl.n = len(name), n
+			for j := 0; j < len(name); j++ {
+				sl.words[j/8] |= uint64(name[j]) << (8 * (j % 8))
+				sl.masks[j/8] |= 0xFF << (8 * (j % 8))
+			}
 		}
 		if unique {
 			return ks
@@ -502,15 +498,14 @@ func (d *Decoder) memberKey(b []byte, i int, ks *keySet) (f int, next int, err *
 	// the message to load three words are scanned.
 	end := -1
 	if i+1+maxKeyName <= len(b) {
-		w0 := binary.LittleEndian.Uint64(b[i+1:])
-		w1 := binary.LittleEndian.Uint64(b[i+9:])
-		w2 := binary.LittleEndian.Uint64(b[i+17:])
-		if n := ks.slot[keyID(w0, byte(w1))*ks.mult>>57]; n >= 0 {
-			sp := &ks.spell[n]
-			if e := i + 1 + sp.len; b[e] == '"' && w0&sp.masks[0] == sp.words[0] &&
-				w1&sp.masks[1] == sp.words[1] && w2&sp.masks[2] == sp.words[2] {
-				f, end = int(n), e+1
-			}
+		k := b[i+1 : i+1+maxKeyName]
+		w0 := binary.LittleEndian.Uint64(k[0:8])
+		w1 := binary.LittleEndian.Uint64(k[8:16])
+		w2 := binary.LittleEndian.Uint64(k[16:24])
+		sl := &ks.slot[keyID(w0, byte(w1))*ks.mult>>58]
+		if e := i + 1 + sl.len; sl.len > 0 && b[e] == '"' && w0&sl.masks[0] == sl.words[0] &&
+			w1&sl.masks[1] == sl.words[1] && w2&sl.masks[2] == sl.words[2] {
+			f, end = sl.n, e+1
 		}
 	}
 	if end < 0 {
