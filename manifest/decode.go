@@ -832,7 +832,7 @@ func plainString(b []byte, i, limit int) (s []byte, next int, ok bool) {
 	// readValue.
 	j := i + 1
 	for j+8 <= len(b) {
-		w := binary.LittleEndian.Uint64(b[j:])
+		w := binary.LittleEndian.Uint64(b[j : j+8])
 		q := w ^ ('"' * ones)
 		bs := w ^ ('\\' * ones)
 		if m := ((q-ones)&^q | (bs-ones)&^bs | (w - 0x20*ones) | w) & highs; m != 0 {

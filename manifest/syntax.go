@@ -222,7 +222,7 @@ func scanString(b []byte, i int) (next int, valid, escaped bool, err *syntaxErro
 			// backslash, below 0x20 or above 0x7F (the classic
 			// has-zero-byte tricks); the lowest flagged byte is always a
 			// special one, so the loop jumps straight to it.
-			w := binary.LittleEndian.Uint64(b[i:])
+			w := binary.LittleEndian.Uint64(b[i : i+8])
 			q := w ^ ('"' * ones)
 			bs := w ^ ('\\' * ones)
 			m := ((q-ones)&^q | (bs-ones)&^bs | (w - 0x20*ones) | w) & highs
