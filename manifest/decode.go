@@ -951,6 +951,12 @@ func (d *Decoder) countryCode(v value, at path) (known string, off int, valid, o
 
 // country decodes a country field into *dst.
 func (d *Decoder) country(dst *string, v value, at path) (valid, ok bool) {
+	if v.kind == '"' {
+		if c := knownCountry(v.b); c != "" {
+			*dst = c
+			return true, true
+		}
+	}
 	known, off, valid, ok := d.countryCode(v, at)
 	if known != "" {
 		*dst = known
@@ -1035,54 +1041,11 @@ func (d *Decoder) party(pt *Party, b []byte, i int, name string) (int, *syntaxEr
 		if f, i, err = d.memberKey(b, i, partyNames); err != nil {
 			break
 		}
-		// field comes from partyNames rather than from the message, so
-		// that the path, which a finding may keep, costs no allocation.
-		var bit uint16
-		var dst *string
-		var field string
-		if f >= 0 {
-			bit, field = 1<<f, partyNames.names[f]
-		}
-		switch bit {
-		case 1 << 0:
-			dst = &pt.Name
-		case 1 << 1:
-			dst = &pt.Business
-		case 1 << 2:
-			dst = &pt.Street
-		case 1 << 3:
-			dst = &pt.City
-		case 1 << 4:
-			dst = &pt.Postcode
-		case 1 << 6:
-			dst = &pt.Phone
-		case 1 << 7:
-			dst = &pt.Email
-		case 1 << 8:
-			dst = &pt.TaxID
-		}
-		if bit == 0 || seen&bit != 0 {
+		if f < 0 || seen&(1<<f) != 0 {
 			i, err = d.skip(b, i, 2)
-		} else if s, end, ok := plainString(b, i, MaxStringBytes); ok && dst != nil {
-			// A plain string of a text field is kept at once.
-			seen |= bit
-			if len(s) > 0 {
-				d.keep(dst, s)
-			}
-			i = end
 		} else {
-			seen |= bit
-			var v value
-			if ok {
-				v, i = value{kind: '"', b: s, valid: true}, end
-			} else if v, i, err = d.readValue(b, i, 2); err != nil {
-				break
-			}
-			if dst == nil {
-				d.country(&pt.Country, v, in(name, field))
-			} else {
-				d.text(dst, v, in(name, field), MaxStringBytes)
-			}
+			seen |= 1 << f
+			i, err = d.partyValue(pt, f, b, i, name)
 		}
 		// A comma straight after the value is the common case.
 		if err == nil && i < len(b) && b[i] == ',' {
@@ -1092,6 +1055,84 @@ func (d *Decoder) party(pt *Party, b []byte, i int, name string) (int, *syntaxEr
 		}
 	}
 	return i, err
+}
+
+// The fields of a party, numbered as in partyNames.
+const (
+	pName = iota
+	pBusiness
+	pStreet
+	pCity
+	pPostcode
+	pCountry
+	pPhone
+	pEmail
+	pTaxID
+)
+
+// partyValue decodes the value at b[i] of field f of party pt, named name,
+// and returns the index after it.
+func (d *Decoder) partyValue(pt *Party, f int, b []byte, i int, name string) (int, *syntaxError) {
+	s, end, plain := plainString(b, i, MaxStringBytes)
+	if plain && f != pCountry {
+		// A plain string of a text field is kept at once.
+		if len(s) > 0 {
+			d.keep(partyField(pt, f), s)
+		}
+		return end, nil
+	}
+	var v value
+	if plain {
+		v, i = value{kind: '"', b: s, valid: true}, end
+	} else {
+		var err *syntaxError
+		if v, i, err = d.readValue(b, i, 2); err != nil {
+			return i, err
+		}
+	}
+	// The field's name comes from partyNames rather than from the
+	// message, so that the path, which a finding may keep, costs no
+	// allocation.
+	at := in(name, partyNames.names[f])
+	if f == pCountry {
+		d.country(&pt.Country, v, at)
+	} else {
+		d.text(partyField(pt, f), v, at, MaxStringBytes)
+	}
+	return i, nil
+}
+
+// partyField returns the text field f of pt; pCountry is not one.
+func partyField(pt *Party, f int) *string {
+	switch f {
+	case pName:
+		return &pt.Name
+	case pBusiness:
+		return &pt.Business
+	case pStreet:
+		return &pt.Street
+	case pCity:
+		return &pt.City
+	case pPostcode:
+		return &pt.Postcode
+	case pPhone:
+		return &pt.Phone
+	case pEmail:
+		return &pt.Email
+	}
+	return &pt.TaxID
+}
+
+// knownCountry returns the country table's string for s when s is exactly
+// a known code in either case, "" otherwise: the common case of a country
+// field, which countryCode would give the same answer for.
+func knownCountry(s []byte) string {
+	if len(s) == 2 {
+		if i := countryAt(upperASCII(s[0]), upperASCII(s[1])); i >= 0 {
+			return countries[i].code
+		}
+	}
+	return ""
 }
 
 // contents decodes the contents value at b[i], inside the manifest object,
@@ -1258,6 +1299,12 @@ func (d *Decoder) itemField(it *Item, n int, bit uint8, field string, v value) {
 			d.itemRefs = append(d.itemRefs, itemRef{n, itemHSCode, span{off, len(d.arena)}})
 		}
 	case 1 << 5:
+		if v.kind == '"' {
+			if c := knownCountry(v.b); c != "" {
+				it.OriginCountry = c
+				return
+			}
+		}
 		known, off, _, _ := d.countryCode(v, at)
 		if known != "" {
 			it.OriginCountry = known
