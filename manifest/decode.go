@@ -59,11 +59,10 @@ type Decoder struct {
 
 	fold folder
 	// arena collects the bytes of the strings of one parcel so that they
-	// become strings in a single allocation; refs says where each goes.
-	arena []byte
-	refs  []strRef
-	// itemRefs are the strRefs of contents lines, by line index: the
-	// array behind Parcel.Contents may move while it grows.
+	// become strings in a single allocation; refs and itemRefs say where
+	// each goes.
+	arena    []byte
+	refs     []strRef
 	itemRefs []itemRef
 	// esc and keyEsc hold the text of the latest string value and key
 	// that had escapes.
@@ -85,10 +84,61 @@ type Decoder struct {
 	hasItemValue bool
 }
 
-// strRef says that arena bytes sp become the string *dst.
+// strRef says that arena bytes sp become the string field numbered field
+// (see fieldPtr). A field is recorded by number rather than by address: a
+// pointer stored in d.refs would cost a write barrier whenever the garbage
+// collector is marking, which a stream worker spends much of its time in.
 type strRef struct {
-	dst *string
-	sp  span
+	field int
+	sp    span
+}
+
+// The string fields a strRef can name: those of Parcel and Decoder.postedAt,
+// then those of the sender and of the recipient, each numbered from its
+// party's base by the p constants.
+const (
+	sItemID = iota
+	sOperator
+	sOriginCountry
+	sDestinationCountry
+	sOfficeOfOrigin
+	sCurrency
+	sInvoiceNumber
+	sLicenceNumber
+	sCertificateNumber
+	sPostedAt
+	sSender
+	sRecipient = sSender + nPartyFields
+)
+
+// fieldPtr returns the string field of p or d numbered f.
+func (d *Decoder) fieldPtr(p *Parcel, f int) *string {
+	switch f {
+	case sItemID:
+		return &p.ItemID
+	case sOperator:
+		return &p.Operator
+	case sOriginCountry:
+		return &p.OriginCountry
+	case sDestinationCountry:
+		return &p.DestinationCountry
+	case sOfficeOfOrigin:
+		return &p.OfficeOfOrigin
+	case sCurrency:
+		return &p.Currency
+	case sInvoiceNumber:
+		return &p.InvoiceNumber
+	case sLicenceNumber:
+		return &p.LicenceNumber
+	case sCertificateNumber:
+		return &p.CertificateNumber
+	case sPostedAt:
+		return &d.postedAt
+	}
+	if f < sRecipient {
+		return partyField(&p.Sender, f-sSender)
+	}
+	return partyField(&p.Recipient, f-sRecipient)
 }
 
 // itemRef says that arena bytes sp become a string field of contents line
@@ -176,7 +226,7 @@ func (d *Decoder) Decode(data []byte, receivedAt time.Time, p *Parcel) error {
 	}
 	if len(data) > limit {
 		d.reject(CodeTooLarge, path{}, fmt.Sprintf("the message is %d bytes long; the limit is %d: send one item per message and shorten long descriptions", len(data), limit))
-		return d.rejection()
+		return d.rejection(p)
 	}
 	i := skipSpace(data, 0)
 	if i >= len(data) || data[i] != '{' {
@@ -184,24 +234,24 @@ func (d *Decoder) Decode(data []byte, receivedAt time.Time, p *Parcel) error {
 			return d.syntaxRejection(p, serr)
 		}
 		d.reject(CodeNotObject, path{}, "the message is a JSON "+typeName(data[i])+", not an object: send one manifest object per message")
-		return d.rejection()
+		return d.rejection(p)
 	}
 	// One pass decodes the fields and checks the syntax of the whole
 	// message; a syntax error anywhere discards what was decoded.
 	if serr := d.object(p, data, i); serr != nil || d.tooDeep {
 		return d.syntaxRejection(p, serr)
 	}
-	d.materialise()
+	d.materialise(p)
 
 	d.checkRequired(p)
 	p.S10 = ParseS10(p.ItemID)
 	if len(d.rej) > 0 {
-		return d.rejection()
+		return d.rejection(p)
 	}
 	d.checkQuality(p)
 	d.derive(&p.Sender, p.OriginCountry, &senderText)
 	d.derive(&p.Recipient, p.DestinationCountry, &recipientText)
-	d.materialise()
+	d.materialise(p)
 	for _, f := range d.pend {
 		if f.path == "" {
 			f.path = d.str(f.pathSp)
@@ -231,7 +281,7 @@ func (d *Decoder) syntaxRejection(p *Parcel, serr *syntaxError) error {
 	} else {
 		d.reject(CodeNotJSON, path{}, "the message is not valid JSON: "+serr.msg+" at byte "+strconv.Itoa(serr.off)+": send one JSON object per message")
 	}
-	return d.rejection()
+	return d.rejection(p)
 }
 
 // Decode decodes one manifest with a fresh Decoder, for tests and tools.
@@ -265,37 +315,48 @@ func (d *Decoder) reset(p *Parcel) {
 
 // materialise turns the arena into one string and assigns every recorded
 // field its part of it.
-func (d *Decoder) materialise() {
-	if len(d.refs) == 0 && len(d.pend) == 0 {
+func (d *Decoder) materialise(p *Parcel) {
+	if len(d.refs) == 0 && len(d.itemRefs) == 0 && len(d.pend) == 0 {
 		d.arena = d.arena[:0]
 		return
 	}
 	s := string(d.arena)
 	for _, r := range d.refs {
-		*r.dst = s[r.sp.off:r.sp.end]
+		*d.fieldPtr(p, r.field) = s[r.sp.off:r.sp.end]
 	}
-	// Keep s for the pending findings. The refs are not cleared: they
-	// point into the parcel the caller reuses, and clearing costs write
-	// barriers on every manifest.
+	for _, r := range d.itemRefs {
+		it := &p.Contents[r.item]
+		switch r.field {
+		case itemDescription:
+			it.Description = s[r.sp.off:r.sp.end]
+		case itemHSCode:
+			it.HSCode = s[r.sp.off:r.sp.end]
+		default:
+			it.OriginCountry = s[r.sp.off:r.sp.end]
+		}
+	}
+	// Keep s for the pending findings.
 	d.last = s
 	d.refs = d.refs[:0]
+	d.itemRefs = d.itemRefs[:0]
 	d.arena = d.arena[:0]
 }
 
 // str returns the part sp of the latest materialised arena.
 func (d *Decoder) str(sp span) string { return d.last[sp.off:sp.end] }
 
-// keep records that b becomes *dst.
-func (d *Decoder) keep(dst *string, b []byte) {
+// keep records that b becomes string field f.
+func (d *Decoder) keep(f int, b []byte) {
 	off := len(d.arena)
 	d.arena = append(d.arena, b...)
-	d.refs = append(d.refs, strRef{dst, span{off, len(d.arena)}})
+	d.refs = append(d.refs, strRef{f, span{off, len(d.arena)}})
 }
 
-// keepSpan records that the arena bytes from off to the end become *dst.
-func (d *Decoder) keepSpan(dst *string, off int) {
+// keepSpan records that the arena bytes from off to the end become string
+// field f.
+func (d *Decoder) keepSpan(f int, off int) {
 	if off < len(d.arena) {
-		d.refs = append(d.refs, strRef{dst, span{off, len(d.arena)}})
+		d.refs = append(d.refs, strRef{f, span{off, len(d.arena)}})
 	}
 }
 
@@ -310,8 +371,8 @@ func (d *Decoder) reject(code string, at path, msg string) {
 
 // rejection returns the recorded rejection findings as an error that owns
 // them.
-func (d *Decoder) rejection() error {
-	d.materialise()
+func (d *Decoder) rejection(p *Parcel) error {
+	d.materialise(p)
 	d.last = ""
 	return &Rejection{Findings: append([]Finding(nil), d.rej...), Omitted: d.omitted}
 }
@@ -611,9 +672,9 @@ func (d *Decoder) topField(p *Parcel, f int, b []byte, i int) (int, *syntaxError
 	// The containers are decoded in place; every other field is read first.
 	switch f {
 	case fSender:
-		return d.party(&p.Sender, b, i, "sender")
+		return d.party(&p.Sender, sSender, b, i, "sender")
 	case fRecipient:
-		return d.party(&p.Recipient, b, i, "recipient")
+		return d.party(&p.Recipient, sRecipient, b, i, "recipient")
 	case fContents:
 		return d.contents(p, b, i)
 	}
@@ -626,9 +687,9 @@ func (d *Decoder) topField(p *Parcel, f int, b []byte, i int) (int, *syntaxError
 	var next int
 	if s, end, ok := plainString(b, i, MaxStringBytes); ok {
 		// Keep a plain string of a text field at once.
-		if dst := textField(p, &d.postedAt, f); dst != nil {
+		if sf := textField(f); sf >= 0 {
 			if len(s) > 0 {
-				d.keep(dst, s)
+				d.keep(sf, s)
 			}
 			return end, nil
 		}
@@ -643,7 +704,7 @@ func (d *Decoder) topField(p *Parcel, f int, b []byte, i int) (int, *syntaxError
 	case fItemID:
 		d.itemID(p, v)
 	case fOperator:
-		if _, ok := d.text(&p.Operator, v, top("operator"), MaxStringBytes); !ok {
+		if _, ok := d.text(sOperator, v, top("operator"), MaxStringBytes); !ok {
 			d.bad |= badOperator
 		}
 	case fOperatorKind:
@@ -653,17 +714,17 @@ func (d *Decoder) topField(p *Parcel, f int, b []byte, i int) (int, *syntaxError
 	case fCategory:
 		p.Category = d.enum(v, top("category"), categories)
 	case fOriginCountry:
-		if !d.routeCountry(&p.OriginCountry, v, top("origin_country")) {
+		if !d.routeCountry(&p.OriginCountry, sOriginCountry, v, top("origin_country")) {
 			d.bad |= badOrigin
 		}
 	case fDestinationCountry:
-		if !d.routeCountry(&p.DestinationCountry, v, top("destination_country")) {
+		if !d.routeCountry(&p.DestinationCountry, sDestinationCountry, v, top("destination_country")) {
 			d.bad |= badDestination
 		}
 	case fPostedAt:
-		d.text(&d.postedAt, v, top("posted_at"), MaxStringBytes)
+		d.text(sPostedAt, v, top("posted_at"), MaxStringBytes)
 	case fOfficeOfOrigin:
-		d.text(&p.OfficeOfOrigin, v, top("office_of_origin"), MaxStringBytes)
+		d.text(sOfficeOfOrigin, v, top("office_of_origin"), MaxStringBytes)
 	case fGrossWeightKg:
 		p.GrossWeightKg, _ = d.number(v, top("gross_weight_kg"), MaxWeightKg)
 	case fDeclaredValue:
@@ -673,11 +734,11 @@ func (d *Decoder) topField(p *Parcel, f int, b []byte, i int) (int, *syntaxError
 	case fPostagePaid:
 		p.PostagePaid, _ = d.number(v, top("postage_paid"), MaxValue)
 	case fInvoiceNumber:
-		d.text(&p.InvoiceNumber, v, top("invoice_number"), MaxStringBytes)
+		d.text(sInvoiceNumber, v, top("invoice_number"), MaxStringBytes)
 	case fLicenceNumber:
-		d.text(&p.LicenceNumber, v, top("licence_number"), MaxStringBytes)
+		d.text(sLicenceNumber, v, top("licence_number"), MaxStringBytes)
 	case fCertificateNumber:
-		d.text(&p.CertificateNumber, v, top("certificate_number"), MaxStringBytes)
+		d.text(sCertificateNumber, v, top("certificate_number"), MaxStringBytes)
 	case fAmendment:
 		if f, ok := d.number(v, top("amendment"), MaxAmendment); ok {
 			if f != math.Trunc(f) {
@@ -741,24 +802,24 @@ func (d *Decoder) itemNumber(it *Item, bit uint8, x float64) bool {
 	return false
 }
 
-// textField returns the destination of top-level field f when it is a
-// text field kept as sent, nil otherwise; postedAt is Decoder.postedAt.
-func textField(p *Parcel, postedAt *string, f int) *string {
+// textField returns the string field of top-level field f when it is a
+// text field kept as sent, -1 otherwise.
+func textField(f int) int {
 	switch f {
 	case fOperator:
-		return &p.Operator
+		return sOperator
 	case fPostedAt:
-		return postedAt
+		return sPostedAt
 	case fOfficeOfOrigin:
-		return &p.OfficeOfOrigin
+		return sOfficeOfOrigin
 	case fInvoiceNumber:
-		return &p.InvoiceNumber
+		return sInvoiceNumber
 	case fLicenceNumber:
-		return &p.LicenceNumber
+		return sLicenceNumber
 	case fCertificateNumber:
-		return &p.CertificateNumber
+		return sCertificateNumber
 	}
-	return nil
+	return -1
 }
 
 // typeName names the JSON type of the value starting with c for messages,
@@ -809,11 +870,11 @@ func (d *Decoder) stringBytes(v value, at path, limit int) ([]byte, bool) {
 	return b, true
 }
 
-// text decodes an optional string field into *dst.
-func (d *Decoder) text(dst *string, v value, at path, limit int) ([]byte, bool) {
+// text decodes an optional string field into string field f.
+func (d *Decoder) text(f int, v value, at path, limit int) ([]byte, bool) {
 	b, ok := d.stringBytes(v, at, limit)
 	if len(b) > 0 {
-		d.keep(dst, b)
+		d.keep(f, b)
 	}
 	return b, ok
 }
@@ -868,7 +929,7 @@ func plainString(b []byte, i, limit int) (s []byte, next int, ok bool) {
 // downstream (Kafka key, ClickHouse key), so it must be a clean token.
 func (d *Decoder) itemID(p *Parcel, v value) {
 	at := top("item_id")
-	b, ok := d.text(&p.ItemID, v, at, MaxStringBytes)
+	b, ok := d.text(sItemID, v, at, MaxStringBytes)
 	if !ok {
 		d.bad |= badItemID
 		return
@@ -949,8 +1010,8 @@ func (d *Decoder) countryCode(v value, at path) (known string, off int, valid, o
 	return "", off, false, true
 }
 
-// country decodes a country field into *dst.
-func (d *Decoder) country(dst *string, v value, at path) (valid, ok bool) {
+// country decodes a country field into *dst, string field f.
+func (d *Decoder) country(dst *string, f int, v value, at path) (valid, ok bool) {
 	if v.kind == '"' {
 		if c := knownCountry(v.b); c != "" {
 			*dst = c
@@ -961,15 +1022,15 @@ func (d *Decoder) country(dst *string, v value, at path) (valid, ok bool) {
 	if known != "" {
 		*dst = known
 	} else {
-		d.keepSpan(dst, off)
+		d.keepSpan(f, off)
 	}
 	return valid, ok
 }
 
 // routeCountry decodes origin_country or destination_country, which must
 // be ISO codes: the rules key on them. It reports false after a rejection.
-func (d *Decoder) routeCountry(dst *string, v value, at path) bool {
-	valid, ok := d.country(dst, v, at)
+func (d *Decoder) routeCountry(dst *string, f int, v value, at path) bool {
+	valid, ok := d.country(dst, f, v, at)
 	if ok && !valid {
 		d.reject(CodeInvalidCountry, at, fmt.Sprintf("%s is %s, not an ISO 3166-1 alpha-2 country code: send two letters such as NL or DE", at, quote(trimBytes(v.b))))
 		return false
@@ -988,7 +1049,7 @@ func (d *Decoder) currency(p *Parcel, v value) {
 	for _, c := range b {
 		d.arena = append(d.arena, upperASCII(c))
 	}
-	d.keepSpan(&p.Currency, off)
+	d.keepSpan(sCurrency, off)
 }
 
 // number decodes an optional non-negative number no larger than limit; ok
@@ -1026,7 +1087,7 @@ func (d *Decoder) number(v value, at path, limit float64) (f float64, ok bool) {
 
 // party decodes the sender or recipient value at b[i], inside the
 // manifest object, and returns the index after it.
-func (d *Decoder) party(pt *Party, b []byte, i int, name string) (int, *syntaxError) {
+func (d *Decoder) party(pt *Party, base int, b []byte, i int, name string) (int, *syntaxError) {
 	if i >= len(b) || b[i] != '{' {
 		v, next, err := d.readValue(b, i, 1)
 		if err == nil && v.kind != 'n' {
@@ -1045,7 +1106,7 @@ func (d *Decoder) party(pt *Party, b []byte, i int, name string) (int, *syntaxEr
 			i, err = d.skip(b, i, 2)
 		} else {
 			seen |= 1 << f
-			i, err = d.partyValue(pt, f, b, i, name)
+			i, err = d.partyValue(pt, base, f, b, i, name)
 		}
 		// A comma straight after the value is the common case.
 		if err == nil && i < len(b) && b[i] == ',' {
@@ -1057,7 +1118,8 @@ func (d *Decoder) party(pt *Party, b []byte, i int, name string) (int, *syntaxEr
 	return i, err
 }
 
-// The fields of a party, numbered as in partyNames.
+// The string fields of a party: those of the wire, numbered as in
+// partyNames, then the keys.
 const (
 	pName = iota
 	pBusiness
@@ -1068,16 +1130,23 @@ const (
 	pPhone
 	pEmail
 	pTaxID
+	pNameKey
+	pAddressKey
+	pPhoneE164
+	pEmailKey
+	pEmailDomain
+	nPartyFields
 )
 
 // partyValue decodes the value at b[i] of field f of party pt, named name,
-// and returns the index after it.
-func (d *Decoder) partyValue(pt *Party, f int, b []byte, i int, name string) (int, *syntaxError) {
+// whose string fields are numbered from base, and returns the index after
+// it.
+func (d *Decoder) partyValue(pt *Party, base, f int, b []byte, i int, name string) (int, *syntaxError) {
 	s, end, plain := plainString(b, i, MaxStringBytes)
 	if plain && f != pCountry {
 		// A plain string of a text field is kept at once.
 		if len(s) > 0 {
-			d.keep(partyField(pt, f), s)
+			d.keep(base+f, s)
 		}
 		return end, nil
 	}
@@ -1095,14 +1164,14 @@ func (d *Decoder) partyValue(pt *Party, f int, b []byte, i int, name string) (in
 	// allocation.
 	at := in(name, partyNames.names[f])
 	if f == pCountry {
-		d.country(&pt.Country, v, at)
+		d.country(&pt.Country, base+pCountry, v, at)
 	} else {
-		d.text(partyField(pt, f), v, at, MaxStringBytes)
+		d.text(base+f, v, at, MaxStringBytes)
 	}
 	return i, nil
 }
 
-// partyField returns the text field f of pt; pCountry is not one.
+// partyField returns the string field f of pt.
 func partyField(pt *Party, f int) *string {
 	switch f {
 	case pName:
@@ -1115,12 +1184,24 @@ func partyField(pt *Party, f int) *string {
 		return &pt.City
 	case pPostcode:
 		return &pt.Postcode
+	case pCountry:
+		return &pt.Country
 	case pPhone:
 		return &pt.Phone
 	case pEmail:
 		return &pt.Email
+	case pTaxID:
+		return &pt.TaxID
+	case pNameKey:
+		return &pt.NameKey
+	case pAddressKey:
+		return &pt.AddressKey
+	case pPhoneE164:
+		return &pt.PhoneE164
+	case pEmailKey:
+		return &pt.EmailKey
 	}
-	return &pt.TaxID
+	return &pt.EmailDomain
 }
 
 // knownCountry returns the country table's string for s when s is exactly
@@ -1184,20 +1265,6 @@ func (d *Decoder) contents(p *Parcel, b []byte, i int) (int, *syntaxError) {
 		d.reject(CodeTooManyContents, top("contents"), fmt.Sprintf("contents has %d lines; the limit is %d: merge lines of the same goods", n, MaxContents))
 		return i, nil
 	}
-	// The array behind p.Contents stays put from here on: the lines'
-	// strings can be recorded by address.
-	for _, r := range d.itemRefs {
-		it := &p.Contents[r.item]
-		dst := &it.Description
-		switch r.field {
-		case itemHSCode:
-			dst = &it.HSCode
-		case itemOrigin:
-			dst = &it.OriginCountry
-		}
-		d.refs = append(d.refs, strRef{dst, r.sp})
-	}
-	d.itemRefs = d.itemRefs[:0]
 	return i, nil
 }
 
@@ -1457,6 +1524,7 @@ func hsDigits(s string) (digits int, other bool) {
 // party, built once so that reporting them allocates nothing.
 type partyText struct {
 	name string // "sender" or "recipient", also the path of address findings
+	base int    // the number of the party's first string field (see strRef)
 
 	codeName, codeAddress, codeCountry, codeInvalidCountry, codePhone, codeEmail string
 
@@ -1471,15 +1539,16 @@ type partyText struct {
 }
 
 var (
-	senderText = newPartyText("sender", CodeMissingSenderName, CodeMissingSenderAddress,
+	senderText = newPartyText("sender", sSender, CodeMissingSenderName, CodeMissingSenderAddress,
 		CodeMissingSenderCountry, CodeInvalidSenderCountry, CodeMissingSenderPhone, CodeMissingSenderEmail)
-	recipientText = newPartyText("recipient", CodeMissingRecipientName, CodeMissingRecipientAddress,
+	recipientText = newPartyText("recipient", sRecipient, CodeMissingRecipientName, CodeMissingRecipientAddress,
 		CodeMissingRecipientCountry, CodeInvalidRecipientCountry, CodeMissingRecipientPhone, CodeMissingRecipientEmail)
 )
 
-func newPartyText(name, codeName, codeAddress, codeCountry, codeInvalidCountry, codePhone, codeEmail string) partyText {
+func newPartyText(name string, base int, codeName, codeAddress, codeCountry, codeInvalidCountry, codePhone, codeEmail string) partyText {
 	t := partyText{
 		name:     name,
+		base:     base,
 		codeName: codeName, codeAddress: codeAddress, codeCountry: codeCountry,
 		codeInvalidCountry: codeInvalidCountry, codePhone: codePhone, codeEmail: codeEmail,
 		pathName: name + ".name", pathCountry: name + ".country",
@@ -1548,11 +1617,11 @@ func (d *Decoder) checkParty(pt *Party, t *partyText) {
 func (d *Decoder) derive(pt *Party, fallback string, t *partyText) {
 	off := len(d.arena)
 	d.arena = d.fold.appendNameKey(d.arena, pt.Name)
-	d.keepSpan(&pt.NameKey, off)
+	d.keepSpan(t.base+pNameKey, off)
 
 	off = len(d.arena)
 	d.arena = d.fold.appendAddressKey(d.arena, pt.Street, pt.Postcode, pt.Country)
-	d.keepSpan(&pt.AddressKey, off)
+	d.keepSpan(t.base+pAddressKey, off)
 
 	if trimSpace(pt.Phone) != "" {
 		country := pt.Country
@@ -1566,7 +1635,7 @@ func (d *Decoder) derive(pt *Party, fallback string, t *partyText) {
 		off = len(d.arena)
 		var ok bool
 		if d.arena, ok = appendPhoneE164(d.arena, pt.Phone, country); ok {
-			d.keepSpan(&pt.PhoneE164, off)
+			d.keepSpan(t.base+pPhoneE164, off)
 		} else {
 			d.note(CodeInvalidPhone, t.pathPhone, t.msgInvalidPhone)
 		}
@@ -1578,8 +1647,8 @@ func (d *Decoder) derive(pt *Party, fallback string, t *partyText) {
 		var ok bool
 		if d.arena, at, ok = appendEmailKey(d.arena, pt.Email); ok {
 			d.refs = append(d.refs,
-				strRef{&pt.EmailKey, span{off, len(d.arena)}},
-				strRef{&pt.EmailDomain, span{at + 1, len(d.arena)}})
+				strRef{t.base + pEmailKey, span{off, len(d.arena)}},
+				strRef{t.base + pEmailDomain, span{at + 1, len(d.arena)}})
 		} else {
 			d.note(CodeInvalidEmail, t.pathEmail, t.msgInvalidEmail)
 		}
