@@ -892,7 +892,13 @@ func plainString(b []byte, i, limit int) (s []byte, next int, ok bool) {
 	// which checks it; an escape or a control character is for
 	// readValue.
 	j := i + 1
-	for j+8 <= len(b) {
+	for {
+		if j+8 > len(b) {
+			for j < len(b) && plain[b[j]] {
+				j++
+			}
+			break
+		}
 		w := binary.LittleEndian.Uint64(b[j : j+8])
 		q := w ^ ('"' * ones)
 		bs := w ^ ('\\' * ones)
@@ -901,9 +907,6 @@ func plainString(b []byte, i, limit int) (s []byte, next int, ok bool) {
 			break
 		}
 		j += 8
-	}
-	for j < len(b) && plain[b[j]] {
-		j++
 	}
 	if j >= len(b) {
 		return nil, i, false
