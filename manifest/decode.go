@@ -460,72 +460,81 @@ func openContainer(b []byte, i, depth int) (next int, empty bool, err *syntaxErr
 
 // keySet is the member names the decoder knows in one kind of object,
 // numbered by their position in names, with a hash table that finds the
-// one name a key can be from its first nine bytes.
+// name a key can be from its first six bytes.
 type keySet struct {
 	names []string
 	mult  uint64 // the multiplier of the hash, found by newKeySet
-	// slot holds the names by hash. A slot holds the name itself rather
-	// than its number: the comparison then waits for one load only.
+	// slot holds the names by hash. A slot holds the names themselves
+	// rather than their numbers: the comparison then waits for one load
+	// only.
 	slot [64]keySlot
 }
 
-// keySlot is a name as three words of eight bytes, zero-padded, and masks
-// of the bytes it sets, so that comparing it with the bytes of a message
-// costs no call; len is 0 in an empty slot.
-type keySlot struct {
+// keySlot holds the names whose first six bytes hash to it: one, or two
+// that share them ("operator" and "operator_kind").
+type keySlot [2]keyName
+
+// keyName is a name and its closing quote as three words of eight bytes,
+// zero-padded, and masks of the bytes they set, so that comparing it with
+// the bytes of a message costs no call; len is 0 for no name.
+type keyName struct {
 	words, masks [3]uint64
 	len, n       int
 }
 
-// maxKeyName is the longest name a keySet may have: three words.
-const maxKeyName = 24
+// maxKeyName is the longest name a keySet may have: with its quote, three
+// words. minKeyName is the shortest: a key is hashed by its first six
+// bytes, which for a name of four are the name, its quote and the colon
+// that usually follows it.
+const (
+	maxKeyName = 23
+	minKeyName = 4
+)
+
+// keyHashMask keeps the six bytes of a key that the hash looks at.
+const keyHashMask = 1<<48 - 1
 
 func newKeySet(names ...string) *keySet {
 	ks := &keySet{names: names}
 	ids := make([]uint64, len(names))
 	for n, name := range names {
-		if len(name) > maxKeyName {
-			panic("manifest: member name " + name + " is too long for a keySet")
+		if len(name) < minKeyName || len(name) > maxKeyName {
+			panic("manifest: member name " + name + " is too short or too long for a keySet")
 		}
-		var b [maxKeyName + 1]byte
-		copy(b[:], name)
-		b[len(name)] = '"'
-		ids[n] = keyID(binary.LittleEndian.Uint64(b[:]), b[8])
+		var b [8]byte
+		copy(b[:], name+`":`)
+		ids[n] = binary.LittleEndian.Uint64(b[:]) & keyHashMask
 	}
-	// Look for a multiplier that gives every name a slot of its own; a
-	// few dozen tries find one.
+	// Look for a multiplier that sends names with different first six
+	// bytes to different slots; a few dozen tries find one.
 	for ks.mult = 0x9E3779B97F4A7C15; ; ks.mult += 2 {
 		ks.slot = [len(ks.slot)]keySlot{}
 		unique := true
 		for n, id := range ids {
 			sl := &ks.slot[id*ks.mult>>58]
-			if sl.len > 0 {
-				unique = false
-				break
+			k := 0
+			if sl[0].len > 0 {
+				// Only a name with the same six bytes may share.
+				if id != ids[sl[0].n] {
+					unique = false
+					break
+				}
+				if sl[1].len > 0 {
+					panic("manifest: three member names of a keySet share their first six bytes")
+				}
+				k = 1
 			}
-			name := names[n]
-			sl.len, sl.n = len(name), n
+			name := names[n] + `"`
+			sl[k].len, sl[k].n = len(name)-1, n
 			for j := 0; j < len(name); j++ {
-				sl.words[j/8] |= uint64(name[j]) << (8 * (j % 8))
-				sl.masks[j/8] |= 0xFF << (8 * (j % 8))
+				sl[k].words[j/8] |= uint64(name[j]) << (8 * (j % 8))
+				sl[k].masks[j/8] |= 0xFF << (8 * (j % 8))
 			}
 		}
 		if unique {
 			return ks
 		}
 	}
-}
-
-// keyID identifies a key by its first eight bytes w, zero after a closing
-// quote, and by its ninth byte c when w has no quote: "operator" and
-// "operator_kind" differ only there.
-func keyID(w uint64, c byte) uint64 {
-	q := w ^ ('"' * ones)
-	if m := (q - ones) &^ q & highs; m != 0 {
-		// The lowest flagged byte is the first quote.
-		return w & (1<<(bits.TrailingZeros64(m)&^7) - 1)
-	}
-	return w ^ uint64(c)
 }
 
 // The member names of the manifest object, of a party and of a contents
@@ -553,20 +562,24 @@ func (d *Decoder) memberKey(b []byte, i int, ks *keySet) (f int, next int, err *
 		return -1, i, unexpected(b, i, "expecting an object key in double quotes")
 	}
 	// Most keys are one of ks spelt plainly: compare the bytes with the
-	// one name the hash of their first nine bytes points to, closing quote
+	// names the hash of their first six bytes points to, closing quote
 	// included. A name has no special character, so a match ends exactly
 	// where scanning the key as a string would. Keys too near the end of
 	// the message to load three words are scanned.
 	end := -1
-	if i+1+maxKeyName <= len(b) {
-		k := b[i+1 : i+1+maxKeyName]
+	if i+1+24 <= len(b) {
+		k := b[i+1 : i+1+24]
 		w0 := binary.LittleEndian.Uint64(k[0:8])
 		w1 := binary.LittleEndian.Uint64(k[8:16])
 		w2 := binary.LittleEndian.Uint64(k[16:24])
-		sl := &ks.slot[keyID(w0, byte(w1))*ks.mult>>58]
-		if e := i + 1 + sl.len; sl.len > 0 && b[e] == '"' && w0&sl.masks[0] == sl.words[0] &&
-			w1&sl.masks[1] == sl.words[1] && w2&sl.masks[2] == sl.words[2] {
-			f, end = sl.n, e+1
+		sl := &ks.slot[(w0&keyHashMask)*ks.mult>>58]
+		for j := range sl {
+			kn := &sl[j]
+			if w0&kn.masks[0] == kn.words[0] && w1&kn.masks[1] == kn.words[1] &&
+				w2&kn.masks[2] == kn.words[2] && kn.len > 0 {
+				f, end = kn.n, i+2+kn.len
+				break
+			}
 		}
 	}
 	if end < 0 {

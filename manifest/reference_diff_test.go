@@ -164,6 +164,7 @@ var nastyInputs = []string{
 	`{"operator_kin":"a","operatorx":"b","operato":"c","item_idd":"d","item_i":"e","operator":"ok","operator_kind":"post"}`,
 	`{"sender":{"cit":"a","cityy":"b","city\u0000":"c","namename":"d","":"e","city":"f"},"contents":[{"valu":1,"value_":2,"hs_code ":"x"}]}`,
 	"{\"sender\":{\"city\x00\":\"c\"}}", "{\"operator\"\t:\"x\"}", "{\"operator\x7f\":1}", "{\"operator\xc3\xa9\":1}",
+	`{"sender":{"name" :"a","city"  :  "b","email"` + "\t:" + `"c@d.ef","tax_id":"x","phone":"+49 30 1234567"},"operator_kind":"post","operator" : "X"}`,
 	`{"operator"`, `{"operator":`, `{"operator_kind"`, `{"sender":{"city"`, `{"sender":{"city":"x"`, `{"sender":{"phone`,
 }
 
