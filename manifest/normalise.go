@@ -378,17 +378,21 @@ const maxPhoneDigits = 24
 // unchanged and false when phone cannot be read as a number in the
 // international numbering plan.
 func appendPhoneE164(dst []byte, phone, country string) ([]byte, bool) {
-	var digits [maxPhoneDigits]byte
+	// digits has a spare byte that separators are written to, so that the
+	// usual byte, a digit or a separator, is handled without a branch
+	// that depends on which it is. Digits past maxPhoneDigits are counted
+	// but not kept: the number is refused after the loop.
+	var digits [maxPhoneDigits + 1]byte
 	n := 0
 	plus := false
 	for i := 0; i < len(phone); i++ {
-		switch c := phone[i]; c {
-		case '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
-			if n == len(digits) {
-				return dst, false
-			}
-			digits[n] = c
-			n++
+		c := phone[i]
+		if k := phoneClass[c]; k <= 1 {
+			digits[min(n, maxPhoneDigits)] = c
+			n += int(k)
+			continue
+		}
+		switch c {
 		case '+':
 			if n > 0 || plus {
 				return dst, false
@@ -400,10 +404,12 @@ func appendPhoneE164(dst []byte, phone, country string) ([]byte, bool) {
 			if n > 0 && i+2 < len(phone) && phone[i+1] == '0' && phone[i+2] == ')' {
 				i += 2
 			}
-		case ' ', '\t', '-', '.', ')', '/':
 		default:
 			return dst, false
 		}
+	}
+	if n > maxPhoneDigits {
+		return dst, false
 	}
 	d := digits[:n]
 	international := plus
@@ -439,6 +445,21 @@ func appendPhoneE164(dst []byte, phone, country string) ([]byte, bool) {
 	}
 	return dst, true
 }
+
+// phoneClass classes the bytes of a phone number for appendPhoneE164: 1 a
+// digit, 0 a separator it drops, 2 anything else.
+var phoneClass = func() (t [256]byte) {
+	for c := range t {
+		t[c] = 2
+	}
+	for c := '0'; c <= '9'; c++ {
+		t[c] = 1
+	}
+	for _, c := range " \t-.)/" {
+		t[c] = 0
+	}
+	return t
+}()
 
 // isInternationalPhone reports whether phone is written in international
 // form, with a leading "+" or "00" as E.123 asks.
