@@ -337,6 +337,11 @@ func (f *folder) appendAddressKey(dst []byte, street, postcode, country string) 
 		return dst[:start]
 	}
 	dst = append(dst, '|')
+	// The country is nearly always a two-letter code, which folds to its
+	// letters in lower case.
+	if len(country) == 2 && foldASCII[country[0]] != 0 && foldASCII[country[1]] != 0 {
+		return append(dst, foldASCII[country[0]], foldASCII[country[1]])
+	}
 	return appendFold(dst, country, false)
 }
 
