@@ -176,8 +176,9 @@ func appendFoldRunes(dst []byte, s string, joinApostrophes, sep bool) []byte {
 // folder holds the scratch space the key builders need, so that the decoder
 // can build keys without allocating; the exported functions use a fresh one.
 type folder struct {
-	buf  []byte
-	toks []span
+	buf    []byte
+	toks   []span
+	spaces []int // scratch for words, for a text of more than 63 bytes
 }
 
 // span is the half-open byte range [off, end) of a buffer.
@@ -187,19 +188,36 @@ type span struct{ off, end int }
 func (f *folder) words(from int) {
 	f.toks = f.toks[:0]
 	b := f.buf
+	if from >= len(b) {
+		return
+	}
+	// Note where the spaces are in f.spaces without a branch on whether a
+	// byte is one: a branch would be mispredicted at every word boundary.
 	// Words are short: looking at each byte costs less than calling
 	// bytes.IndexByte for each.
-	start := from
+	var local [64]int
+	sp := local[:]
+	if n := len(b) - from + 1; n > len(local) {
+		f.spaces = slices.Grow(f.spaces[:0], n)
+		sp = f.spaces[:n]
+	}
+	k := 0
 	for i := from; i < len(b); i++ {
-		if b[i] == ' ' {
-			f.toks = append(f.toks, span{start, i})
-			start = i + 1
-		}
+		sp[k] = i
+		k += int(isSpaceByte[b[i]])
+	}
+	start := from
+	for _, e := range sp[:k] {
+		f.toks = append(f.toks, span{start, e})
+		start = e + 1
 	}
 	if start < len(b) {
 		f.toks = append(f.toks, span{start, len(b)})
 	}
 }
+
+// isSpaceByte is 1 for a space and 0 for any other byte.
+var isSpaceByte = [256]uint8{' ': 1}
 
 // isHonorific reports whether a folded name token is a title rather than a
 // name. lead reports whether the token comes first: a lone "m" is the French
