@@ -1334,6 +1334,26 @@ func (d *Decoder) itemValue(it *Item, n int, bit uint8, field string, b []byte, 
 	}
 	var v value
 	if s, end, ok := plainString(b, i, MaxDescriptionBytes); ok {
+		// Keep a plain description or HS code within its limit, and a
+		// known country code, at once.
+		switch {
+		case bit == 1<<0 || bit == 1<<4 && len(s) <= MaxStringBytes:
+			if len(s) > 0 {
+				field := uint8(itemDescription)
+				if bit == 1<<4 {
+					field = itemHSCode
+				}
+				off := len(d.arena)
+				d.arena = append(d.arena, s...)
+				d.itemRefs = append(d.itemRefs, itemRef{n, field, span{off, len(d.arena)}})
+			}
+			return end, nil
+		case bit == 1<<5:
+			if c := knownCountry(s); c != "" {
+				it.OriginCountry = c
+				return end, nil
+			}
+		}
 		v, i = value{kind: '"', b: s, valid: true}, end
 	} else {
 		var err *syntaxError

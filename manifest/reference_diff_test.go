@@ -130,6 +130,7 @@ var nastyInputs = []string{
 	`{"item_id":"` + strings.Repeat("A", 65) + `"}`, `{"item_id":"` + strings.Repeat("A", 1025) + `"}`,
 	`{"operator":"` + strings.Repeat("\\u00e9", 300) + `"}`, `{"operator":"` + strings.Repeat("\\u00e9", 600) + `"}`,
 	`{"contents":[{"description":"` + strings.Repeat("x", 4097) + `"}]}`,
+	`{"contents":[{"description":"` + strings.Repeat("x", 4096) + `","hs_code":"` + strings.Repeat("1", 1025) + `"},{"hs_code":"` + strings.Repeat("2", 1024) + `","origin_country":"xx"}]}`,
 	`{"mail_class":" PARCEL ","operator_kind":"Express","category":"gift ","currency":" eur "}`,
 	`{"mail_class":"box","operator_kind":"` + strings.Repeat("é", 40) + `","category":""}`,
 	`{"origin_country":" nl","destination_country":"Netherlands"}`, `{"origin_country":"zz","destination_country":""}`,
