@@ -972,6 +972,14 @@ func (d *Decoder) itemID(p *Parcel, v value) {
 // enum decodes an enumerated field, case-insensitively, to its canonical
 // spelling; "" when absent or invalid.
 func (d *Decoder) enum(v value, at path, allowed []string) string {
+	// The canonical spelling itself is the common case.
+	if v.kind == '"' {
+		for _, a := range allowed {
+			if string(v.b) == a {
+				return a
+			}
+		}
+	}
 	b, ok := d.stringBytes(v, at, MaxStringBytes)
 	if !ok {
 		return ""
