@@ -87,7 +87,8 @@ type Decoder struct {
 // strRef says that arena bytes sp become the string field numbered field
 // (see fieldPtr). A field is recorded by number rather than by address: a
 // pointer stored in d.refs would cost a write barrier whenever the garbage
-// collector is marking, which a stream worker spends much of its time in.
+// collector is marking, which for a worker allocating steadily is a good
+// share of the time.
 type strRef struct {
 	field int
 	sp    span
@@ -538,8 +539,8 @@ func newKeySet(names ...string) *keySet {
 }
 
 // The member names of the manifest object, of a party and of a contents
-// line, in the order of the f constants, of the bits of Decoder.party and
-// of the bits of Decoder.item.
+// line, in the order of the f constants, of the p constants and of the
+// bits of Decoder.item.
 var (
 	topNames = newKeySet("item_id", "operator", "operator_kind", "mail_class", "category",
 		"origin_country", "destination_country", "posted_at", "office_of_origin", "sender",
