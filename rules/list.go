@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/bits"
 	"strings"
 	"unicode/utf8"
 	"unsafe"
@@ -263,6 +264,11 @@ func (l *List) contains(value string) bool {
 		if w := firstWord(buf[:0], value); len(w) > 0 && l.flagsOf(w) == 0 {
 			return false
 		}
+		// Each ASCII letter or digit folds to a byte of its own: a value
+		// with more of them than the longest entry has is no entry.
+		if l.lens < lenBit(63) && alnumASCII(value) >= bits.Len64(l.lens) {
+			return false
+		}
 		return l.flagsOf(manifest.FoldText(buf[:0], value))&isEntry != 0
 	}
 	switch l.Kind {
@@ -306,6 +312,17 @@ func firstWord(dst []byte, s string) []byte {
 		i++
 	}
 	k := i
+	for k < len(s) && alnum(s[k]) {
+		k++
+	}
+	if k == len(s) || s[k] < utf8.RuneSelf {
+		// An ASCII word, which folding lower-cases: c|0x20 does that to
+		// a letter and leaves a digit as it is.
+		for j := i; j < k; j++ {
+			dst = append(dst, s[j]|0x20)
+		}
+		return dst
+	}
 	for k < len(s) && (s[k] >= utf8.RuneSelf || alnum(s[k])) {
 		k++
 	}
@@ -317,6 +334,17 @@ func firstWord(dst []byte, s string) []byte {
 		dst = dst[:start+j]
 	}
 	return dst
+}
+
+// alnumASCII counts the ASCII letters and digits of s.
+func alnumASCII(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if alnum(s[i]) {
+			n++
+		}
+	}
+	return n
 }
 
 // alnum reports whether c is an ASCII letter or digit.
