@@ -364,8 +364,20 @@ func (l *List) term(text string) string {
 // termIn is term for a text that is folded already when folded says so.
 func (l *List) termIn(text string, folded bool) string {
 	if !folded {
-		text = string(manifest.FoldText(nil, text))
+		// Fold on the stack; only a term found is copied out of it.
+		var buf [256]byte
+		b := manifest.FoldText(buf[:0], text)
+		if len(b) == 0 {
+			return ""
+		}
+		return strings.Clone(l.words(unsafe.String(&b[0], len(b))))
 	}
+	return l.words(text)
+}
+
+// words returns the first entry found in folded text on word boundaries,
+// or "".
+func (l *List) words(text string) string {
 	for start := 0; start < len(text); {
 		end := strings.IndexByte(text[start:], ' ')
 		if end < 0 {
