@@ -194,31 +194,10 @@ func TestFastConstructs(t *testing.T) {
 			t.Errorf("compileFast(%s) = %v; want a fallback to the VM", src, err)
 		}
 	}
-	var progs []*exprProgram
-	for _, src := range exprs {
-		p, err := compileTest(set, src)
-		if err != nil {
-			t.Fatalf("compileFast(%s): %v", src, err)
-		}
-		p.src = src
-		progs = append(progs, p)
-	}
+	progs := compileAll(t, set, exprs)
 	truths := make([]int, len(progs))
 	generated(t, set, 3000, func(m *Machine, raw []byte) {
-		for i, p := range progs {
-			m.frame.size(p.slots)
-			out, err := m.vm.Run(p.prog, &m.env)
-			if err != nil {
-				t.Fatalf("%s: VM: %v", p.src, err)
-			}
-			got, ok := runFast(m, p.fast)
-			if !ok || got != out.(bool) {
-				t.Fatalf("%s: closure %v (ok %v), VM %v\n%s", p.src, got, ok, out, raw)
-			}
-			if got {
-				truths[i]++
-			}
-		}
+		agree(t, m, progs, truths, string(raw))
 	})
 	// An expression that is always or never true proves little.
 	for i, p := range progs {
@@ -233,6 +212,42 @@ type exprProgram struct {
 	prog  *vm.Program
 	fast  fn[bool]
 	slots slots
+}
+
+// compileAll compiles each of exprs with compileTest, failing the test on
+// any error.
+func compileAll(t *testing.T, set *Set, exprs []string) []*exprProgram {
+	t.Helper()
+	var progs []*exprProgram
+	for _, src := range exprs {
+		p, err := compileTest(set, src)
+		if err != nil {
+			t.Fatalf("compileFast(%s): %v", src, err)
+		}
+		progs = append(progs, p)
+	}
+	return progs
+}
+
+// agree runs each of progs on the parcel loaded in m, on the VM and as a
+// closure, fails the test unless they agree, and counts in truths those
+// that were true. what names the parcel in a failure.
+func agree(t *testing.T, m *Machine, progs []*exprProgram, truths []int, what string) {
+	t.Helper()
+	for i, p := range progs {
+		m.frame.size(p.slots)
+		out, err := m.vm.Run(p.prog, &m.env)
+		if err != nil {
+			t.Fatalf("%s: VM: %v", p.src, err)
+		}
+		got, ok := runFast(m, p.fast)
+		if !ok || got != out.(bool) {
+			t.Fatalf("%s: closure %v (ok %v), VM %v\n%s", p.src, got, ok, out, what)
+		}
+		if got {
+			truths[i]++
+		}
+	}
 }
 
 // compileTest compiles src as a when expression of set, for the VM and
@@ -260,16 +275,9 @@ func TestEmailKeys(t *testing.T) {
 		`in_list("disposable_email_domains", recipient.email_domain)`,
 		`in_list("vendor_emails", sender.email)`,
 	}
-	var progs []*exprProgram
-	for _, src := range exprs {
-		p, err := compileTest(set, src)
-		if err != nil {
-			t.Fatalf("compileFast(%s): %v", src, err)
-		}
-		progs = append(progs, p)
-	}
+	progs := compileAll(t, set, exprs)
+	truths := make([]int, len(progs))
 	var m Machine
-	fires := 0
 	for _, email := range []string{"shop.express@protonmail.com", "Shop.Express@ProtonMail.COM", " SHOP.EXPRESS@PROTONMAIL.COM ",
 		"x@10MinuteMail.com", "Ünal@10minutemail.com", "KELVIN\u212a@example.com", "x@example.com", "not an address"} {
 		raw := `{"item_id":"RR123456785DE","operator":"DPAG","origin_country":"DE","destination_country":"FR",` +
@@ -280,22 +288,9 @@ func TestEmailKeys(t *testing.T) {
 			t.Fatalf("%s: %v", raw, err)
 		}
 		m.Load(set, p)
-		for _, pr := range progs {
-			m.frame.size(pr.slots)
-			want, err := m.vm.Run(pr.prog, &m.env)
-			if err != nil {
-				t.Fatalf("%s: VM: %v", pr.src, err)
-			}
-			got, ok := runFast(&m, pr.fast)
-			if !ok || got != want.(bool) {
-				t.Errorf("%q: %s: closure %v (ok %v), VM %v", email, pr.src, got, ok, want)
-			}
-			if got {
-				fires++
-			}
-		}
+		agree(t, &m, progs, truths, email)
 	}
-	if fires < 5 {
+	if fires := truths[0] + truths[1] + truths[2]; fires < 5 {
 		t.Errorf("only %d look-ups found their address; the check proves little", fires)
 	}
 }
@@ -332,14 +327,8 @@ func TestFoldedText(t *testing.T) {
 		{[]string{"sample", "…"}, false},
 		{[]string{"ＰＩＬＬ", "sample"}, false},
 	}
-	var progs []*exprProgram
-	for _, src := range exprs {
-		p, err := compileTest(set, src)
-		if err != nil {
-			t.Fatalf("compileFast(%s): %v", src, err)
-		}
-		progs = append(progs, p)
-	}
+	progs := compileAll(t, set, exprs)
+	truths := make([]int, len(progs))
 	var m Machine
 	for _, tc := range parcels {
 		p := manifest.Parcel{OriginCountry: "DE", DestinationCountry: "FR"}
@@ -350,16 +339,7 @@ func TestFoldedText(t *testing.T) {
 		if m.env.plain != tc.plain {
 			t.Errorf("%q: plain = %v; want %v", tc.descriptions, m.env.plain, tc.plain)
 		}
-		for _, pr := range progs {
-			m.frame.size(pr.slots)
-			want, err := m.vm.Run(pr.prog, &m.env)
-			if err != nil {
-				t.Fatalf("%s: VM: %v", pr.src, err)
-			}
-			if got, ok := runFast(&m, pr.fast); !ok || got != want.(bool) {
-				t.Errorf("%q: %s: closure %v (ok %v), VM %v", tc.descriptions, pr.src, got, ok, want)
-			}
-		}
+		agree(t, &m, progs, truths, strings.Join(tc.descriptions, " | "))
 	}
 }
 
