@@ -300,12 +300,20 @@ func constant(n *ast.ConstantNode) (any, error) {
 	return nil, unsupported(n, fmt.Sprintf("constant of type %T", n.Value))
 }
 
+// variable returns the innermost let variable called name.
+func (c *fastCompiler) variable(name string) (scopeVar, bool) {
+	for i := len(c.scope) - 1; i >= 0; i-- {
+		if v := c.scope[i]; v.name != "" && v.name == name {
+			return v, true
+		}
+	}
+	return scopeVar{}, false
+}
+
 // identifier compiles a let variable or a field of the environment.
 func (c *fastCompiler) identifier(n *ast.IdentifierNode) (any, error) {
-	for i := len(c.scope) - 1; i >= 0; i-- {
-		if v := c.scope[i]; v.name != "" && v.name == n.Value {
-			return c.slot(n, v)
-		}
+	if v, ok := c.variable(n.Value); ok {
+		return c.slot(n, v)
 	}
 	env := structFn{t: reflect.TypeFor[Env](), inEnv: true}
 	return field(n, env, n.Value)
@@ -893,10 +901,8 @@ func (c *fastCompiler) call(n *ast.CallNode) (any, error) {
 	if !ok {
 		return nil, unsupported(n, "computed callee")
 	}
-	for _, v := range c.scope {
-		if v.name == callee.Value {
-			return nil, unsupported(n, "call of a variable")
-		}
+	if _, ok := c.variable(callee.Value); ok {
+		return nil, unsupported(n, "call of a variable")
 	}
 	_, isList := listFuncs[callee.Value]
 	args := make([]any, len(n.Arguments))
@@ -1042,16 +1048,22 @@ func (c *fastCompiler) concat(n ast.Node) []fn[string] {
 	return append(l, r...)
 }
 
-// emailKey reports whether n reads a party's email_key or email_domain,
-// which manifest.Decoder lower-cases as an emails list's entries are.
-func (c *fastCompiler) emailKey(n ast.Node) bool {
+// memberOf reports whether n reads a field of a T (or *T) named one of
+// names.
+func memberOf[T any](n ast.Node, names ...string) bool {
 	m, ok := n.(*ast.MemberNode)
 	if !ok || m.Optional {
 		return false
 	}
 	prop, ok := m.Property.(*ast.StringNode)
 	t := m.Node.Type()
-	return ok && (prop.Value == "email_key" || prop.Value == "email_domain") && (t == reflect.TypeFor[PartyEnv]() || t == reflect.TypeFor[*PartyEnv]())
+	return ok && slices.Contains(names, prop.Value) && (t == reflect.TypeFor[T]() || t == reflect.TypeFor[*T]())
+}
+
+// emailKey reports whether n reads a party's email_key or email_domain,
+// which manifest.Decoder lower-cases as an emails list's entries are.
+func (c *fastCompiler) emailKey(n ast.Node) bool {
+	return memberOf[PartyEnv](n, "email_key", "email_domain")
 }
 
 // descriptions reports whether n reads the environment's descriptions.
@@ -1060,12 +1072,8 @@ func (c *fastCompiler) descriptions(n ast.Node) bool {
 	if !ok || id.Value != "descriptions" {
 		return false
 	}
-	for _, v := range c.scope {
-		if v.name == id.Value {
-			return false
-		}
-	}
-	return true
+	_, shadowed := c.variable(id.Value)
+	return !shadowed
 }
 
 // foldedText reports whether n reads descriptions or a line's words, or a
@@ -1073,20 +1081,12 @@ func (c *fastCompiler) descriptions(n ast.Node) bool {
 // When Env.plain says the parcel's text is plain ASCII, the list functions
 // take it as it is rather than check it is folded on every call.
 func (c *fastCompiler) foldedText(n ast.Node) bool {
-	switch n := n.(type) {
-	case *ast.IdentifierNode:
-		for i := len(c.scope) - 1; i >= 0; i-- {
-			if v := c.scope[i]; v.name != "" && v.name == n.Value {
-				return v.text
-			}
+	if id, ok := n.(*ast.IdentifierNode); ok {
+		if v, ok := c.variable(id.Value); ok {
+			return v.text
 		}
-		return n.Value == "descriptions"
-	case *ast.MemberNode:
-		prop, ok := n.Property.(*ast.StringNode)
-		t := n.Node.Type()
-		return ok && prop.Value == "words" && !n.Optional && (t == reflect.TypeFor[*ItemEnv]() || t == reflect.TypeFor[ItemEnv]())
 	}
-	return false
+	return c.descriptions(n) || memberOf[ItemEnv](n, "words")
 }
 
 // appender returns money(x) or kg(x) as an appender, which renders into
