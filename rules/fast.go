@@ -931,20 +931,20 @@ func (c *fastCompiler) call(n *ast.CallNode) (any, error) {
 		case "in_list":
 			if list.Kind == KindTerms && c.foldedText(n.Arguments[1]) {
 				return fn[bool](func(f *frame) bool {
-					if v := arg(f); f.env.plain {
+					v := arg(f)
+					if f.env.plain {
 						return list.flags(v)&isEntry != 0
-					} else {
-						return list.contains(v)
 					}
+					return list.contains(v)
 				}), nil
 			}
 			if list.Kind == KindEmails && c.emailKey(n.Arguments[1]) {
 				// The decoder has lower-cased it already.
 				return fn[bool](func(f *frame) bool { return list.flags(arg(f))&isEntry != 0 }), nil
 			}
+			// A route such as origin_country + "-" + destination_country
+			// is looked up in a codes list without being made a string.
 			if parts := c.concat(n.Arguments[1]); list.Kind == KindCodes && len(parts) > 1 {
-				// A route such as origin_country + "-" + destination_country
-				// is looked up without being made a string.
 				return fn[bool](func(f *frame) bool {
 					var buf [32]byte
 					b := buf[:0]

@@ -296,10 +296,7 @@ func (l *List) containsCode(b []byte) bool {
 			b[i] = c - ('a' - 'A')
 		}
 	}
-	if l.lens&lenBit(len(b)) == 0 {
-		return false
-	}
-	return l.entries[string(b)]&isEntry != 0
+	return l.flagsOf(b)&isEntry != 0
 }
 
 // firstWord appends to dst the first word FoldText makes of s, folding
