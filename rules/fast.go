@@ -8,7 +8,6 @@ import (
 	"regexp"
 	"regexp/syntax"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -1106,10 +1105,11 @@ func (c *fastCompiler) appender(n ast.Node) appender {
 	if err != nil || !ok {
 		return nil
 	}
+	render := appendKg
 	if callee.Value == "money" {
-		return func(f *frame, b []byte) []byte { return strconv.AppendFloat(b, x(f), 'f', 2, 64) }
+		render = appendMoney
 	}
-	return func(f *frame, b []byte) []byte { return append(strconv.AppendFloat(b, x(f), 'f', 3, 64), " kg"...) }
+	return func(f *frame, b []byte) []byte { return render(b, x(f)) }
 }
 
 // boxed returns v's value as an any of its own type, or nil when v is not

@@ -79,12 +79,11 @@ func compileFormat(format string, args []any) fn[string] {
 	if !ok {
 		return nil
 	}
-	type step func(f *frame, b []byte) []byte
-	steps := make([]step, 0, len(pieces))
+	steps := make([]appender, 0, len(pieces))
 	arg := 0
 	for _, p := range pieces {
 		text := p.text
-		var value step
+		var value appender
 		if p.verb != 0 {
 			value = formatArg(p, args[arg])
 			if value == nil {
@@ -120,12 +119,13 @@ func compileFormat(format string, args []any) fn[string] {
 	}
 }
 
-// appender appends a value to an explanation being rendered.
+// appender appends a value, or a piece of text and a value, to an
+// explanation being rendered.
 type appender func(f *frame, b []byte) []byte
 
-// formatArg returns the step that appends a compiled argument as p's verb
+// formatArg returns the appender of a compiled argument as p's verb
 // formats it, or nil when fmt would format it otherwise.
-func formatArg(p formatPiece, v any) func(*frame, []byte) []byte {
+func formatArg(p formatPiece, v any) appender {
 	switch x := v.(type) {
 	case appender:
 		if p.verb == 's' || p.verb == 'v' {

@@ -284,9 +284,15 @@ func (s *Set) functions() []expr.Option {
 	}
 }
 
-// money and kg are the rule functions money(x) and kg(x).
-func money(x float64) string { return strconv.FormatFloat(x, 'f', 2, 64) }
-func kg(x float64) string    { return strconv.FormatFloat(x, 'f', 3, 64) + " kg" }
+// money and kg are the rule functions money(x) and kg(x); appendMoney and
+// appendKg append the same text to b.
+func money(x float64) string { return string(appendMoney(nil, x)) }
+func kg(x float64) string    { return string(appendKg(nil, x)) }
+
+func appendMoney(b []byte, x float64) []byte { return strconv.AppendFloat(b, x, 'f', 2, 64) }
+func appendKg(b []byte, x float64) []byte {
+	return append(strconv.AppendFloat(b, x, 'f', 3, 64), " kg"...)
+}
 
 // cents is the rule function cents(x).
 func cents(x float64) int { return int(math.Round(x*100)) % 100 }
