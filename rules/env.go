@@ -272,7 +272,7 @@ func appendAddress(dst []byte, p *manifest.Party) ([]byte, span) {
 // whether it is a locker or pick-up point.
 func (pe *PartyEnv) address(folded string, p *manifest.Party, s *Set) {
 	pe.Address = folded
-	if l := s.lists[lockerList]; l != nil {
+	if l := s.locker; l != nil {
 		pe.Locker = l.hasTerm(pe.Address) || (p.Business != "" && l.hasTerm(p.Business))
 	}
 }

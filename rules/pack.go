@@ -160,6 +160,7 @@ func Load(fsys fs.FS, opts LoadOptions) (*Set, error) {
 		uses := l.uses()
 		l.set.senderAddress = uses["sender.address"] || uses["sender.locker"]
 		l.set.recipientAddress = uses["recipient.address"] || uses["recipient.locker"]
+		l.set.locker = l.set.lists[lockerList]
 		l.prepareTests(base)
 	}
 	if len(l.problems) == 0 && !opts.SkipTests {

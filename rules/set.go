@@ -45,6 +45,9 @@ type Set struct {
 	// expressions read a party's folded address or locker check, which cost
 	// more than the rest of the party together.
 	senderAddress, recipientAddress bool
+	// locker is the list that decides PartyEnv.Locker, nil when the pack
+	// has none.
+	locker *List
 }
 
 // Lists returns the pack's lists sorted by name.
