@@ -353,6 +353,14 @@ func (d *Decoder) keep(f int, b []byte) {
 	d.refs = append(d.refs, strRef{f, span{off, len(d.arena)}})
 }
 
+// keepItem records that b becomes string field (itemDescription or
+// itemHSCode) of contents line n.
+func (d *Decoder) keepItem(n int, field uint8, b []byte) {
+	off := len(d.arena)
+	d.arena = append(d.arena, b...)
+	d.itemRefs = append(d.itemRefs, itemRef{n, field, span{off, len(d.arena)}})
+}
+
 // keepSpan records that the arena bytes from off to the end become string
 // field f.
 func (d *Decoder) keepSpan(f int, off int) {
@@ -550,6 +558,17 @@ var (
 		"phone", "email", "tax_id")
 	itemNames = newKeySet("description", "quantity", "net_weight_kg", "value", "hs_code",
 		"origin_country")
+)
+
+// The bits of a contents line's fields in item's seen set, in the order of
+// itemNames.
+const (
+	bitDescription uint8 = 1 << iota
+	bitQuantity
+	bitNetWeight
+	bitValue
+	bitHSCode
+	bitOrigin
 )
 
 // memberKey reads the object key at b[i] and the colon after it, and
@@ -797,17 +816,17 @@ func (d *Decoder) topNumber(p *Parcel, f int, x float64) bool {
 // itemNumber is topNumber for the fields of contents line it.
 func (d *Decoder) itemNumber(it *Item, bit uint8, x float64) bool {
 	switch bit {
-	case 1 << 1:
+	case bitQuantity:
 		if x <= MaxQuantity && x == math.Trunc(x) {
 			it.Quantity = int(x)
 			return true
 		}
-	case 1 << 2:
+	case bitNetWeight:
 		if x <= MaxWeightKg {
 			it.NetWeightKg = x
 			return true
 		}
-	case 1 << 3:
+	case bitValue:
 		if x <= MaxValue {
 			it.Value, d.hasItemValue = x, true
 			return true
@@ -1346,18 +1365,16 @@ func (d *Decoder) itemValue(it *Item, n int, bit uint8, field string, b []byte, 
 		// Keep a plain description or HS code within its limit, and a
 		// known country code, at once.
 		switch {
-		case bit == 1<<0 || bit == 1<<4 && len(s) <= MaxStringBytes:
+		case bit == bitDescription || bit == bitHSCode && len(s) <= MaxStringBytes:
 			if len(s) > 0 {
 				field := uint8(itemDescription)
-				if bit == 1<<4 {
+				if bit == bitHSCode {
 					field = itemHSCode
 				}
-				off := len(d.arena)
-				d.arena = append(d.arena, s...)
-				d.itemRefs = append(d.itemRefs, itemRef{n, field, span{off, len(d.arena)}})
+				d.keepItem(n, field, s)
 			}
 			return end, nil
-		case bit == 1<<5:
+		case bit == bitOrigin:
 			if c := knownCountry(s); c != "" {
 				it.OriginCountry = c
 				return end, nil
@@ -1383,13 +1400,11 @@ func isDigitAt(b []byte, i int) bool { return i < len(b) && b[i]-'0' <= 9 }
 func (d *Decoder) itemField(it *Item, n int, bit uint8, field string, v value) {
 	at := itemPath(n, field)
 	switch bit {
-	case 1 << 0:
-		off := len(d.arena)
+	case bitDescription:
 		if b, _ := d.stringBytes(v, at, MaxDescriptionBytes); len(b) > 0 {
-			d.arena = append(d.arena, b...)
-			d.itemRefs = append(d.itemRefs, itemRef{n, itemDescription, span{off, len(d.arena)}})
+			d.keepItem(n, itemDescription, b)
 		}
-	case 1 << 1:
+	case bitQuantity:
 		if f, ok := d.number(v, at, MaxQuantity); ok {
 			if f != math.Trunc(f) {
 				d.reject(CodeAbsurdValue, at, at.String()+" is "+formatNum(f)+": send a whole number of units")
@@ -1397,20 +1412,18 @@ func (d *Decoder) itemField(it *Item, n int, bit uint8, field string, v value) {
 				it.Quantity = int(f)
 			}
 		}
-	case 1 << 2:
+	case bitNetWeight:
 		it.NetWeightKg, _ = d.number(v, at, MaxWeightKg)
-	case 1 << 3:
+	case bitValue:
 		var ok bool
 		if it.Value, ok = d.number(v, at, MaxValue); ok {
 			d.hasItemValue = true
 		}
-	case 1 << 4:
-		off := len(d.arena)
+	case bitHSCode:
 		if b, _ := d.stringBytes(v, at, MaxStringBytes); len(b) > 0 {
-			d.arena = append(d.arena, b...)
-			d.itemRefs = append(d.itemRefs, itemRef{n, itemHSCode, span{off, len(d.arena)}})
+			d.keepItem(n, itemHSCode, b)
 		}
-	case 1 << 5:
+	case bitOrigin:
 		if v.kind == '"' {
 			if c := knownCountry(v.b); c != "" {
 				it.OriginCountry = c
