@@ -45,10 +45,7 @@ func generated(t *testing.T, set *Set, n int, check func(m *Machine, raw []byte)
 // against its own VM program and against the program that evaluates all
 // rules at once, over generated parcels; and that MatchAll agrees with them.
 func TestFastAgrees(t *testing.T) {
-	set, err := Load(Default, LoadOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	set := defaultSet(t)
 	for _, r := range set.Rules {
 		if r.fast == nil {
 			_, _, err := compileFast(r.when.Node(), set.lists)
@@ -117,10 +114,7 @@ func TestFastAgrees(t *testing.T) {
 // TestFastConstructs compiles expressions covering every construct the
 // closures handle and checks each against expr's VM over generated parcels.
 func TestFastConstructs(t *testing.T) {
-	set, err := Load(Default, LoadOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	set := defaultSet(t)
 	exprs := []string{
 		`gross_weight_kg > 1`,
 		`gross_weight_kg * 2 >= declared_value / 3 - 1.5`,
@@ -214,6 +208,16 @@ type exprProgram struct {
 	slots slots
 }
 
+// defaultSet loads the default pack, failing the test if it does not load.
+func defaultSet(t *testing.T) *Set {
+	t.Helper()
+	set, err := Load(Default, LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return set
+}
+
 // compileAll compiles each of exprs with compileTest, failing the test on
 // any error.
 func compileAll(t *testing.T, set *Set, exprs []string) []*exprProgram {
@@ -266,10 +270,7 @@ func compileTest(set *Set, src string) (*exprProgram, error) {
 // and email_domain as lower-cased already, agree with the VM, which
 // lower-cases every value it looks up in an emails list.
 func TestEmailKeys(t *testing.T) {
-	set, err := Load(Default, LoadOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	set := defaultSet(t)
 	exprs := []string{
 		`in_list("vendor_emails", sender.email_key)`,
 		`in_list("disposable_email_domains", recipient.email_domain)`,
@@ -301,10 +302,7 @@ func TestEmailKeys(t *testing.T) {
 // phrase that only the folding of the joined descriptions brings together,
 // and on lines that fold to nothing.
 func TestFoldedText(t *testing.T) {
-	set, err := Load(Default, LoadOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	set := defaultSet(t)
 	exprs := []string{
 		`has_term("medicine_terms", descriptions)`,
 		`term("medicine_terms", descriptions) == "research chemical"`,

@@ -258,10 +258,7 @@ func TestCodePairs(t *testing.T) {
 // list (length, first and last byte, letters and digits against the
 // longest entry) against plain map look-ups of the normalised value.
 func TestListFilters(t *testing.T) {
-	set, err := Load(Default, LoadOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	set := defaultSet(t)
 	values := []string{"", "×× test", "…unknown", "×", "\u0301test", "Tést", "t×est", "test×", "«unknown»", "'sender'", "Not applicable", "NOT-APPLICABLE!!", "N/A", "n.a.", "Sender!!", "  unknown ", "SAME AS ABOVE", "Same-as-above!", "x", "X X", "Ｘ", "ÜNKNOWN",
 		"test\u0301", "Dr Sarah Thompson", "Anna Łukasiewicz", "42 Station Rd", "noname1", "tést", "a@b.c", "+4930123456"}
 	now := time.Date(2026, 11, 21, 0, 0, 0, 0, time.UTC)
@@ -312,10 +309,7 @@ func TestListFilters(t *testing.T) {
 // TestPartyAddress checks the folded address a party's address and locker
 // flag come from: one space between the parts that fold to anything.
 func TestPartyAddress(t *testing.T) {
-	set, err := Load(Default, LoadOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	set := defaultSet(t)
 	tests := []struct {
 		street, postcode, city, business string
 		want                             string
